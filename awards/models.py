@@ -1,0 +1,1 @@
+"""Models of the awards app (arrive with its issue)."""

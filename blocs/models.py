@@ -1,0 +1,310 @@
+"""The data of a bloc's year: provinces, units, blocs, memberships, people, years and their calendars."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from core.validators import UploadValidator
+
+from .enums import Audience, DeadlineKind, LeaderSource, Phase
+
+
+class Province(TimeStampedModel):
+    """Tỉnh: the level whose emulation board sets blocs up."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """Đơn vị: a government agency that can belong to a bloc."""
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("full name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. TTr."))
+    parent_body = models.CharField(
+        _("parent body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH TUYÊN QUANG")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="unit_code_unique_in_province"),
+            models.UniqueConstraint(fields=["province", "name"], name="unit_name_unique_in_province"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bloc(TimeStampedModel):
+    """Khối thi đua: a group of units with similar functions that compete each year."""
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="blocs")
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. KTĐNC."))
+    slug = models.SlugField(_("address"), max_length=40, unique=True)
+    regulation_title = models.CharField(
+        _("regulation"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Quy chế tổ chức và hoạt động của Khối thi đua Nội chính tỉnh Tuyên Quang"),
+    )
+    regulation_number = models.CharField(_("regulation decision number"), max_length=50, blank=True)
+    regulation_date = models.DateField(_("regulation decision date"), null=True, blank=True)
+    regulation_issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    regulation_file = models.FileField(
+        _("regulation file"),
+        upload_to="blocs/regulations/",
+        blank=True,
+        validators=[UploadValidator(("pdf", "docx"))],
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("emulation bloc")
+        verbose_name_plural = _("emulation blocs")
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="bloc_code_unique_in_province"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def setting(self, key: str):
+        return self.settings.get(key, settings.BLOC_SETTING_DEFAULTS[key])
+
+
+class Membership(TimeStampedModel):
+    """A unit's membership of a bloc from one year to another (open-ended while it lasts)."""
+
+    bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
+    start_year = models.PositiveSmallIntegerField(_("from year"))
+    end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["bloc", "unit__name", "start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
+                name="membership_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["bloc", "start_year", "end_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.bloc} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}–{self.end_year or '…'}"
+
+    def clean(self) -> None:
+        if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The last year cannot come before the first year.")})
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+
+class RotationSlot(models.Model):
+    """One place in the bloc's rotation order of leaders (luân phiên Trưởng khối)."""
+
+    bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="rotation")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("rotation place")
+        verbose_name_plural = _("rotation order")
+        ordering = ["bloc", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "unit"], name="rotation_unit_once"),
+            models.UniqueConstraint(fields=["bloc", "position"], name="rotation_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.unit}"
+
+
+class EmulationYear(TimeStampedModel):
+    """Năm thi đua: one bloc's year, with its leader and deputy units, phase and calendar."""
+
+    bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    leader = models.ForeignKey(Unit, verbose_name=_("leader unit"), on_delete=models.PROTECT, related_name="led_years")
+    deputy = models.ForeignKey(
+        Unit,
+        verbose_name=_("deputy leader unit"),
+        on_delete=models.PROTECT,
+        related_name="deputy_years",
+        null=True,
+        blank=True,
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.LAUNCH)
+    settings_override = models.JSONField(_("settings for this year"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("emulation year")
+        verbose_name_plural = _("emulation years")
+        ordering = ["bloc", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "year"], name="one_year_per_bloc"),
+            models.CheckConstraint(condition=~Q(leader=models.F("deputy")), name="leader_is_not_deputy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bloc} – {self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == Phase.CLOSED
+
+    def setting(self, key: str):
+        if key in self.settings_override:
+            return self.settings_override[key]
+        return self.bloc.setting(key)
+
+
+class Deadline(TimeStampedModel):
+    """One entry of a year's calendar: what is due, from whom, when it opens and when it is due."""
+
+    year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("details"), blank=True)
+    audience = models.CharField(_("applies to"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"))
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("calendar")
+        ordering = ["year", "due_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(opens_at__lte=models.F("due_at")),
+                name="deadline_opens_before_due",
+            ),
+            models.CheckConstraint(
+                condition=(Q(audience=Audience.UNIT) & Q(unit__isnull=False))
+                | (~Q(audience=Audience.UNIT) & Q(unit__isnull=True)),
+                name="deadline_unit_iff_audience_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.opens_at and self.due_at and self.opens_at > self.due_at:
+            errors["opens_at"] = _("A deadline cannot open after it is due.")
+        if self.audience == Audience.UNIT and self.unit_id is None:
+            errors["unit"] = _("Choose the unit this deadline applies to.")
+        if self.audience != Audience.UNIT and self.unit_id is not None:
+            errors["unit"] = _("Leave the unit empty unless the deadline applies to one unit.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LeaderTerm(models.Model):
+    """The history of leaders: who led (and deputised) a bloc in a year, and how they were chosen."""
+
+    bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="leader_terms")
+    year = models.PositiveSmallIntegerField(_("year"))
+    leader = models.ForeignKey(Unit, verbose_name=_("leader unit"), on_delete=models.PROTECT, related_name="+")
+    deputy = models.ForeignKey(
+        Unit,
+        verbose_name=_("deputy leader unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("chosen by"), max_length=20, choices=LeaderSource.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leader term")
+        verbose_name_plural = _("history of leaders")
+        ordering = ["bloc", "-year", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.leader}"
+
+
+class Person(TimeStampedModel):
+    """A user's place: an officer of a unit, or staff of a province's emulation board."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="person"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="officers"
+    )
+    board_province = models.ForeignKey(
+        Province,
+        verbose_name=_("board of province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="board_staff",
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(board_province__isnull=True))
+                | (Q(unit__isnull=True) & Q(board_province__isnull=False)),
+                name="person_is_officer_xor_board",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_board(self) -> bool:
+        return self.board_province_id is not None

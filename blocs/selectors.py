@@ -1,0 +1,80 @@
+"""Reads of the blocs app that compute: members of a year, the rotation's proposal, calendars."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .enums import Audience
+from .models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
+
+
+def memberships_in_year(*, year: int) -> Q:
+    return Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year))
+
+
+def members_in_year(*, bloc: Bloc, year: int) -> QuerySet[Unit]:
+    unit_ids = Membership.objects.filter(memberships_in_year(year=year), bloc=bloc).values("unit_id")
+    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+
+
+def next_leaders_from_rotation(*, current: EmulationYear) -> tuple[Unit | None, Unit | None]:
+    """Leader and deputy for year N+1: the units after year N's leader in the rotation order,
+    skipping those that are no longer members in N+1 (the deputy is the one after the leader)."""
+    order = [slot.unit for slot in current.bloc.rotation.select_related("unit").order_by("position")]
+    if not order:
+        return None, None
+    members = {u.pk for u in members_in_year(bloc=current.bloc, year=current.year + 1)}
+    ids = [u.pk for u in order]
+    start = ids.index(current.leader_id) + 1 if current.leader_id in ids else 0
+    cycle = order[start:] + order[:start]
+    candidates = [u for u in cycle if u.pk in members]
+    leader = candidates[0] if candidates else None
+    deputy = candidates[1] if len(candidates) > 1 else None
+    return leader, deputy
+
+
+def current_year(*, bloc: Bloc) -> EmulationYear | None:
+    """The year the bloc works on now: the latest year, whatever its phase."""
+    return bloc.years.select_related("leader", "deputy").order_by("-year").first()
+
+
+def deadlines_applying_to(*, year: EmulationYear, unit: Unit) -> list[Deadline]:
+    """The year's calendar as seen by one unit: what all members owe, and what its role adds."""
+    audiences = Q(audience=Audience.MEMBERS) | Q(audience=Audience.UNIT, unit=unit)
+    if year.leader_id == unit.pk:
+        audiences |= Q(audience=Audience.LEADER)
+    next_year = EmulationYear.objects.filter(bloc_id=year.bloc_id, year=year.year + 1).only("leader_id").first()
+    proposed_next = next_year.leader_id if next_year else None
+    if proposed_next is None and year.deputy_id == unit.pk:
+        proposed_next = unit.pk  # before N+1 opens, the deputy is the proposed next leader
+    if proposed_next == unit.pk:
+        audiences |= Q(audience=Audience.NEXT_LEADER)
+    return list(year.deadlines.filter(audiences).select_related("unit").order_by("due_at", "id"))
+
+
+def next_action(deadlines: list[Deadline]) -> Deadline | None:
+    """The first deadline still open (not yet due); else none."""
+    now = timezone.now()
+    upcoming = [d for d in deadlines if d.due_at >= now]
+    return upcoming[0] if upcoming else None
+
+
+def blocs_for_board(*, province_id: int) -> list[Bloc]:
+    """Every bloc of the province with its years (leader, deputy) loaded in a fixed number of queries."""
+    years = EmulationYear.objects.select_related("leader", "deputy").order_by("-year")
+    return list(
+        Bloc.objects.filter(province_id=province_id)
+        .prefetch_related(Prefetch("years", queryset=years))
+        .order_by("name")
+    )
+
+
+def bloc_members_detail(*, bloc: Bloc) -> list[Membership]:
+    return list(bloc.memberships.select_related("unit").order_by("unit__name", "start_year"))
+
+
+def year_members_with_officers(*, year: EmulationYear) -> list[Unit]:
+    """Members of a year with their officers, for the leader's view."""
+    officers = Person.objects.select_related("user").order_by("user__full_name")
+    return list(
+        members_in_year(bloc=year.bloc, year=year.year).prefetch_related(Prefetch("officers", queryset=officers))
+    )

@@ -1,0 +1,296 @@
+"""Every write of the blocs app that carries a business rule: one transaction, one audit row each."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.permissions import ensure_can
+
+from .enums import LeaderSource, Phase
+from .models import Bloc, Deadline, EmulationYear, LeaderTerm, Membership, RotationSlot, Unit
+from .selectors import members_in_year, next_leaders_from_rotation
+
+
+def ascii_slug(text: str) -> str:
+    return slugify(text.replace("Đ", "D").replace("đ", "d"), allow_unicode=False)
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, by) -> Unit:
+    ensure_can(by, "blocs.setup", unit.province)
+    unit.code = unit.code.strip().upper()
+    unit.full_clean()
+    created = unit.pk is None
+    unit.save()
+    audit(by, "blocs.unit.created" if created else "blocs.unit.updated", unit)
+    return unit
+
+
+@transaction.atomic
+def bloc_save(*, bloc: Bloc, by) -> Bloc:
+    ensure_can(by, "blocs.setup", bloc.province)
+    bloc.code = bloc.code.strip().upper()
+    if not bloc.slug:
+        base = ascii_slug(bloc.code) or "khoi"
+        slug = base
+        if Bloc.objects.filter(slug=slug).exclude(pk=bloc.pk).exists():
+            slug = f"{ascii_slug(bloc.province.code)}-{base}"
+        suffix = 2
+        while Bloc.objects.filter(slug=slug).exclude(pk=bloc.pk).exists():
+            slug = f"{ascii_slug(bloc.province.code)}-{base}-{suffix}"
+            suffix += 1
+        bloc.slug = slug
+    bloc.full_clean()
+    created = bloc.pk is None
+    bloc.save()
+    audit(by, "blocs.bloc.created" if created else "blocs.bloc.updated", bloc)
+    return bloc
+
+
+@transaction.atomic
+def bloc_settings_set(*, bloc: Bloc, values: dict, by) -> Bloc:
+    ensure_can(by, "blocs.bloc.manage", bloc)
+    old = dict(bloc.settings)
+    bloc.settings = {**bloc.settings, **values}
+    bloc.save(update_fields=["settings", "updated_at"])
+    changed = {k: {"old": old.get(k), "new": v} for k, v in values.items() if old.get(k) != v}
+    audit(by, "blocs.bloc.settings_changed", bloc, changed=changed)
+    return bloc
+
+
+def _lock_bloc(bloc: Bloc) -> Bloc:
+    """Serialise writers of one bloc's memberships, rotation and years (a row lock on PostgreSQL)."""
+    return Bloc.objects.select_for_update().get(pk=bloc.pk)
+
+
+def _overlapping(bloc: Bloc, unit: Unit, start: int, end: int | None, exclude_pk=None):
+    qs = Membership.objects.filter(bloc=bloc, unit=unit).exclude(pk=exclude_pk)
+    far = 9999
+    return [m for m in qs if m.start_year <= (end or far) and start <= (m.end_year or far)]
+
+
+@transaction.atomic
+def membership_add(
+    *, bloc: Bloc, unit: Unit, start_year: int, end_year: int | None = None, note: str = "", by
+) -> Membership:
+    ensure_can(by, "blocs.bloc.manage", bloc)
+    _lock_bloc(bloc)
+    if unit.province_id != bloc.province_id:
+        raise ValidationError({"unit": _("The unit belongs to another province.")})
+    if end_year is not None and end_year < start_year:
+        raise ValidationError({"end_year": _("The last year cannot come before the first year.")})
+    clash = _overlapping(bloc, unit, start_year, end_year)
+    if clash:
+        raise ValidationError(
+            {
+                "start_year": _("%(unit)s is already a member of this bloc for %(period)s; the periods overlap.")
+                % {"unit": unit.short_name, "period": clash[0].period}
+            }
+        )
+    membership = Membership.objects.create(bloc=bloc, unit=unit, start_year=start_year, end_year=end_year, note=note)
+    audit(by, "blocs.membership.added", membership, unit=unit.pk, start_year=start_year, end_year=end_year)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, end_year: int, by) -> Membership:
+    ensure_can(by, "blocs.bloc.manage", membership.bloc)
+    _lock_bloc(membership.bloc)
+    if end_year < membership.start_year:
+        raise ValidationError({"end_year": _("The last year cannot come before the first year.")})
+    clash = _overlapping(membership.bloc, membership.unit, membership.start_year, end_year, exclude_pk=membership.pk)
+    if clash:
+        raise ValidationError({"end_year": _("The periods of this unit's memberships would overlap.")})
+    old = membership.end_year
+    membership.end_year = end_year
+    membership.save(update_fields=["end_year", "updated_at"])
+    audit(by, "blocs.membership.ended", membership, old_end_year=old, end_year=end_year)
+    return membership
+
+
+@transaction.atomic
+def rotation_set(*, bloc: Bloc, units: Sequence[Unit], by) -> list[RotationSlot]:
+    """Replace the bloc's rotation order; a unit may appear once."""
+    ensure_can(by, "blocs.bloc.manage", bloc)
+    _lock_bloc(bloc)
+    seen: set[int] = set()
+    for unit in units:
+        if unit.pk in seen:
+            raise ValidationError(_("%(unit)s appears twice in the rotation order.") % {"unit": unit.short_name})
+        if unit.province_id != bloc.province_id:
+            raise ValidationError(_("%(unit)s belongs to another province.") % {"unit": unit.short_name})
+        seen.add(unit.pk)
+    old = list(bloc.rotation.values_list("unit_id", flat=True))
+    bloc.rotation.all().delete()
+    slots = RotationSlot.objects.bulk_create(
+        RotationSlot(bloc=bloc, unit=unit, position=i) for i, unit in enumerate(units, start=1)
+    )
+    audit(by, "blocs.rotation.set", bloc, old=old, new=[u.pk for u in units])
+    return slots
+
+
+def _check_leaders(bloc: Bloc, year: int, leader: Unit | None, deputy: Unit | None) -> None:
+    members = {u.pk for u in members_in_year(bloc=bloc, year=year)}
+    errors = {}
+    if leader is None:
+        errors["leader"] = _("Choose the leader unit.")
+    elif leader.pk not in members:
+        errors["leader"] = _("%(unit)s is not a member of the bloc in %(year)s.") % {
+            "unit": leader.short_name,
+            "year": year,
+        }
+    if deputy is not None:
+        if deputy.pk not in members:
+            errors["deputy"] = _("%(unit)s is not a member of the bloc in %(year)s.") % {
+                "unit": deputy.short_name,
+                "year": year,
+            }
+        elif leader is not None and deputy.pk == leader.pk:
+            errors["deputy"] = _("The deputy leader unit must differ from the leader unit.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def year_create(
+    *,
+    bloc: Bloc,
+    year: int,
+    leader: Unit,
+    deputy: Unit | None,
+    by,
+    source: str = LeaderSource.SETUP,
+    note: str = "",
+    phase: str = Phase.LAUNCH,
+) -> EmulationYear:
+    ensure_can(by, "blocs.bloc.manage", bloc)
+    _lock_bloc(bloc)
+    if EmulationYear.objects.filter(bloc=bloc, year=year).exists():
+        raise ValidationError({"year": _("The bloc already has the year %(year)s.") % {"year": year}})
+    _check_leaders(bloc, year, leader, deputy)
+    try:
+        with transaction.atomic():
+            emulation_year = EmulationYear.objects.create(
+                bloc=bloc, year=year, leader=leader, deputy=deputy, phase=phase
+            )
+    except IntegrityError as exc:  # a concurrent request created it first
+        raise ValidationError({"year": _("The bloc already has the year %(year)s.") % {"year": year}}) from exc
+    LeaderTerm.objects.create(
+        bloc=bloc, year=year, leader=leader, deputy=deputy, source=source, note=note, recorded_by=by
+    )
+    audit(by, "blocs.year.created", emulation_year, leader=leader.pk, deputy=deputy.pk if deputy else None)
+    return emulation_year
+
+
+@transaction.atomic
+def year_update(
+    *, emulation_year: EmulationYear, leader: Unit, deputy: Unit | None, phase: str, note: str = "", by
+) -> EmulationYear:
+    ensure_can(by, "blocs.year.manage", emulation_year)
+    _lock_bloc(emulation_year.bloc)
+    _check_leaders(emulation_year.bloc, emulation_year.year, leader, deputy)
+    old = {
+        "leader": emulation_year.leader_id,
+        "deputy": emulation_year.deputy_id,
+        "phase": emulation_year.phase,
+    }
+    leaders_changed = (leader.pk, deputy.pk if deputy else None) != (old["leader"], old["deputy"])
+    emulation_year.leader, emulation_year.deputy, emulation_year.phase = leader, deputy, phase
+    emulation_year.save(update_fields=["leader", "deputy", "phase", "updated_at"])
+    if leaders_changed:
+        LeaderTerm.objects.create(
+            bloc=emulation_year.bloc,
+            year=emulation_year.year,
+            leader=leader,
+            deputy=deputy,
+            source=LeaderSource.OVERRIDE,
+            note=note,
+            recorded_by=by,
+        )
+    audit(
+        by,
+        "blocs.year.updated",
+        emulation_year,
+        old=old,
+        new={"leader": leader.pk, "deputy": deputy.pk if deputy else None, "phase": phase},
+        note=note,
+    )
+    return emulation_year
+
+
+def _shift_one_year(moment: datetime.datetime | None) -> datetime.datetime | None:
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    try:
+        return local.replace(year=local.year + 1)
+    except ValueError:  # 29 February
+        return local.replace(year=local.year + 1, day=28)
+
+
+@transaction.atomic
+def year_open_next(
+    *,
+    current: EmulationYear,
+    by,
+    leader: Unit | None = None,
+    deputy: Unit | None = None,
+    source: str = LeaderSource.ROTATION,
+    note: str = "",
+    copy_calendar: bool = True,
+) -> EmulationYear:
+    """Open year N+1: leader and deputy from the rotation (unless chosen), memberships carried forward
+    (open-ended memberships simply continue; those that ended with year N do not), history recorded,
+    and the calendar seeded from year N's dates moved one year on."""
+    ensure_can(by, "blocs.bloc.manage", current.bloc)
+    bloc = current.bloc
+    next_year = current.year + 1
+    if leader is None:
+        proposed_leader, proposed_deputy = next_leaders_from_rotation(current=current)
+        leader = proposed_leader
+        deputy = deputy or proposed_deputy
+    if leader is None:
+        raise ValidationError(_("The rotation proposes no leader: set the rotation order or choose a leader."))
+    opened = year_create(bloc=bloc, year=next_year, leader=leader, deputy=deputy, by=by, source=source, note=note)
+    opened.settings_override = dict(current.settings_override)
+    opened.save(update_fields=["settings_override"])
+    if copy_calendar:
+        Deadline.objects.bulk_create(
+            Deadline(
+                year=opened,
+                kind=d.kind,
+                title=d.title.replace(str(current.year), str(next_year)),
+                description=d.description,
+                audience=d.audience,
+                unit=d.unit,
+                opens_at=_shift_one_year(d.opens_at),
+                due_at=_shift_one_year(d.due_at),
+            )
+            for d in current.deadlines.all()
+            if d.unit_id is None or d.unit_id in {u.pk for u in members_in_year(bloc=bloc, year=next_year)}
+        )
+    audit(by, "blocs.year.opened_next", opened, previous=current.pk)
+    return opened
+
+
+@transaction.atomic
+def deadline_save(*, deadline: Deadline, by) -> Deadline:
+    ensure_can(by, "blocs.calendar.edit", deadline.year)
+    deadline.full_clean()
+    created = deadline.pk is None
+    deadline.save()
+    audit(by, "blocs.deadline.created" if created else "blocs.deadline.updated", deadline)
+    return deadline
+
+
+@transaction.atomic
+def deadline_delete(*, deadline: Deadline, by) -> None:
+    ensure_can(by, "blocs.calendar.edit", deadline.year)
+    audit(by, "blocs.deadline.deleted", deadline, title=deadline.title, due_at=deadline.due_at.isoformat())
+    deadline.delete()

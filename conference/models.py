@@ -1,0 +1,1 @@
+"""Models of the conference app (arrive with its issue)."""

@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, eager Celery unless a test starts a real worker."""
+
+import tempfile
+
+from . import *  # noqa: F403
+from . import env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="ktd-test-private-")
+AXES_FAILURE_LIMIT = 3
+# Tests that need Redis read these; CI points them at a throwaway server.
+TEST_REDIS_URL = env.str("TEST_REDIS_URL", default=env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"))

@@ -1,0 +1,49 @@
+"""Template helpers: permission checks and the small formatting rules of the product."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.permissions import can as _can
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, obj=None):
+    """`{% can "blocs.year.view" year as ok %}`."""
+    return _can(context["request"].user, action, obj)
+
+
+@register.filter
+def days_left(when):
+    """'Còn N ngày' / 'Hôm nay' / 'Quá hạn N ngày' for a deadline."""
+    if when is None:
+        return ""
+    today = timezone.localdate()
+    day = timezone.localtime(when).date() if isinstance(when, datetime.datetime) else when
+    delta = (day - today).days
+    if delta == 0:
+        return _("Due today")
+    if delta > 0:
+        return ngettext("%(n)d day left", "%(n)d days left", delta) % {"n": delta}
+    return ngettext("Overdue by %(n)d day", "Overdue by %(n)d days", -delta) % {"n": -delta}
+
+
+@register.filter
+def dmy(value):
+    """dd/mm/yyyy for a date or an aware datetime, whatever the active language."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def is_past(when):
+    return when is not None and when < timezone.now()

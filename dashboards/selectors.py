@@ -1,0 +1,62 @@
+"""What each role's home page shows, read in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from blocs.models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
+from blocs.selectors import deadlines_applying_to, members_in_year, memberships_in_year, next_action
+
+
+@dataclass
+class UnitYear:
+    """One bloc-year as one unit sees it."""
+
+    year: EmulationYear
+    role: str  # "leader" | "deputy" | "member"
+    deadlines: list[Deadline]
+    next_deadline: Deadline | None
+    members: list[Unit] | None = None  # filled for the leader
+
+
+def officer_home(*, unit: Unit) -> list[UnitYear]:
+    bloc_ids = list(Membership.objects.filter(unit=unit).values_list("bloc_id", flat=True).distinct())
+    latest = {}
+    for year in (
+        EmulationYear.objects.filter(bloc_id__in=bloc_ids)
+        .select_related("bloc__province", "leader", "deputy")
+        .order_by("bloc_id", "-year")
+    ):
+        latest.setdefault(year.bloc_id, year)
+    result = []
+    for year in sorted(latest.values(), key=lambda y: y.bloc.name):
+        if not Membership.objects.filter(memberships_in_year(year=year.year), bloc=year.bloc, unit=unit).exists():
+            continue
+        role = "leader" if year.leader_id == unit.pk else "deputy" if year.deputy_id == unit.pk else "member"
+        deadlines = deadlines_applying_to(year=year, unit=unit)
+        item = UnitYear(year=year, role=role, deadlines=deadlines, next_deadline=next_action(deadlines))
+        if role == "leader":
+            officers = Person.objects.select_related("user").order_by("user__full_name")
+            item.members = list(
+                members_in_year(bloc=year.bloc, year=year.year).prefetch_related(
+                    Prefetch("officers", queryset=officers)
+                )
+            )
+        result.append(item)
+    return result
+
+
+def board_home(*, province_id: int) -> list[dict]:
+    """Every bloc of the province with its latest year, leader, deputy, phase and member count."""
+    years = EmulationYear.objects.select_related("leader", "deputy").order_by("-year")
+    blocs = (
+        Bloc.objects.filter(province_id=province_id)
+        .annotate(current_members=Count("memberships", filter=Q(memberships__end_year__isnull=True)))
+        .prefetch_related(Prefetch("years", queryset=years))
+        .order_by("name")
+    )
+    rows = []
+    for bloc in blocs:
+        all_years = list(bloc.years.all())
+        rows.append({"bloc": bloc, "current": all_years[0] if all_years else None, "years": all_years})
+    return rows

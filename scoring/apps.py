@@ -1,0 +1,9 @@
+"""Scoring: criteria tables, self-assessments, review, ranking and classification."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoringConfig(AppConfig):
+    name = "scoring"
+    verbose_name = _("Scoring")

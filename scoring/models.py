@@ -1,0 +1,1 @@
+"""Models of the scoring app (arrive with its issue)."""

@@ -1,0 +1,11 @@
+// Khối thi đua: small progressive enhancements. Everything works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Ask before a destructive action: <form data-confirm="…">.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  });
+});
