@@ -330,3 +330,17 @@ class DeadlineForm(forms.ModelForm):
         # The model's own checks repeat ours; run them only when the form itself found nothing.
         if not self.errors:
             super()._post_clean()
+
+
+class PersonForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Login"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        error_messages={"invalid": _("Use only letters without accents, digits and . @ + - _")},
+        help_text=_("Without accents or spaces, e.g. nguyenvana.tuphap"),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The link to choose a password is sent here."))
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)

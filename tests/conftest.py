@@ -1,0 +1,144 @@
+"""Shared fixtures: a small bloc world with every role, browser set-up, and service availability.
+
+Where PostgreSQL, Redis or Chromium is missing, the tests that need it skip with a reason; with
+CI=true such a skip is turned into a failure (see pytest_runtest_makereport below).
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from blocs.models import Bloc, EmulationYear, Unit
+from core.models import User
+
+from .factories import (
+    BlocFactory,
+    EmulationYearFactory,
+    MembershipFactory,
+    ProvinceFactory,
+    UnitFactory,
+    UserFactory,
+    board_of,
+    officer_of,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright share a thread
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+MISSING_SERVICE = "missing service:"
+
+
+@dataclass
+class World:
+    """A province with one bloc in 2020: leader, deputy, a member, an outsider unit, and the board."""
+
+    bloc: Bloc
+    year: EmulationYear
+    leader_unit: Unit
+    deputy_unit: Unit
+    member_unit: Unit
+    outsider_unit: Unit
+    leader: User
+    deputy: User
+    member: User
+    outsider: User
+    board: User
+    other_board: User
+    admin: User
+    anonymous: None = None
+
+    def user(self, role: str):
+        return getattr(self, role)
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = ProvinceFactory(name="Tuyên Quang", code="TQ")
+    bloc = BlocFactory(province=province, code="KTĐNC", slug="ktdnc", name="Khối thi đua Nội chính")
+    leader_unit, deputy_unit, member_unit = (UnitFactory(province=province) for _ in range(3))
+    outsider_unit = UnitFactory(province=province)
+    for unit in (leader_unit, deputy_unit, member_unit):
+        MembershipFactory(bloc=bloc, unit=unit, start_year=2019)
+    other_bloc = BlocFactory(province=province)
+    MembershipFactory(bloc=other_bloc, unit=outsider_unit, start_year=2019)
+    year = EmulationYearFactory(bloc=bloc, year=2020, leader=leader_unit, deputy=deputy_unit)
+    return World(
+        bloc=bloc,
+        year=year,
+        leader_unit=leader_unit,
+        deputy_unit=deputy_unit,
+        member_unit=member_unit,
+        outsider_unit=outsider_unit,
+        leader=officer_of(leader_unit),
+        deputy=officer_of(deputy_unit),
+        member=officer_of(member_unit),
+        outsider=officer_of(outsider_unit),
+        board=board_of(province),
+        other_board=board_of(ProvinceFactory(name="Hà Giang", code="HG")),
+        admin=UserFactory(is_staff=True, is_superuser=True),
+    )
+
+
+ROLES = ["anonymous", "outsider", "member", "deputy", "leader", "board", "other_board", "admin"]
+
+
+@pytest.fixture
+def client_as(client):
+    """`client_as(user)` logs the test client in (None stays anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+# --- browser -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"{MISSING_SERVICE} Chromium not found at {CHROMIUM}")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # An English-speaking browser: the product must still come up in Vietnamese.
+    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+# --- services: a skip for a missing service fails under CI=true ---------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and MISSING_SERVICE in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a required service is missing, so this skip counts as a failure: {report.longrepr}"
