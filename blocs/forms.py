@@ -115,7 +115,7 @@ class BlocSettingsForm(forms.Form):
         label=_("Votes counted against"),
         choices=[("members", _("all member units")), ("present", _("the units present"))],
     )
-    quorum_percent = forms.IntegerField(label=_("Quorum (% of members present)"), min_value=0, max_value=100)
+    quorum_percent = forms.IntegerField(label=_("Quorum (percentage of members present)"), min_value=0, max_value=100)
     allow_self_vote = forms.BooleanField(label=_("A unit may vote for itself"), required=False)
     reminder_offsets_days = forms.CharField(
         label=_("Reminders (days before the deadline; negative means after)"),
@@ -282,10 +282,10 @@ def _combine(day: datetime.date | None, time: datetime.time | None, default: dat
 
 class DeadlineForm(forms.ModelForm):
     opens_on = forms.DateField(label=_("Opens on"), required=False, widget=DateInput())
-    opens_time = forms.TimeField(label=_("at"), required=False, widget=TimeInput())
+    opens_time = forms.TimeField(label=_("Opening time"), required=False, widget=TimeInput())
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     due_time = forms.TimeField(
-        label=_("at"),
+        label=_("Due time"),
         required=False,
         widget=TimeInput(),
         help_text=_("Empty means the end of the day (23:59)."),
@@ -334,9 +334,9 @@ class DeadlineForm(forms.ModelForm):
 
 class PersonForm(forms.Form):
     username = forms.RegexField(
-        label=_("Login"),
+        label=_("Username"),
         max_length=150,
-        regex=r"^[\w.@+-]+\Z",
+        regex=r"^[A-Za-z0-9.@+_-]+\Z",
         error_messages={"invalid": _("Use only letters without accents, digits and . @ + - _")},
         help_text=_("Without accents or spaces, e.g. nguyenvana.tuphap"),
     )

@@ -31,9 +31,9 @@ class Unit(TimeStampedModel):
     """Đơn vị: a government agency that can belong to a bloc."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(_("full name"), max_length=200)
+    name = models.CharField(_("unit name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100)
-    code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. TTr."))
+    code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. STP."))
     parent_body = models.CharField(
         _("parent body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH TUYÊN QUANG")
     )
@@ -60,7 +60,7 @@ class Bloc(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100)
     code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. KTĐNC."))
-    slug = models.SlugField(_("address"), max_length=40, unique=True)
+    slug = models.SlugField(_("web address (slug)"), max_length=40, unique=True)
     regulation_title = models.CharField(
         _("regulation"),
         max_length=300,
@@ -135,7 +135,7 @@ class RotationSlot(models.Model):
 
     bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="rotation")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("place in the order"))
 
     class Meta:
         verbose_name = _("rotation place")
@@ -251,7 +251,7 @@ class LeaderTerm(models.Model):
         blank=True,
         related_name="+",
     )
-    source = models.CharField(_("chosen by"), max_length=20, choices=LeaderSource.choices)
+    source = models.CharField(_("how chosen"), max_length=20, choices=LeaderSource.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

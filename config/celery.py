@@ -17,7 +17,7 @@ def ensure_filesystem_broker_folders() -> None:
     """kombu's filesystem transport (the embedded run mode) needs its folders to exist."""
     options = app.conf.broker_transport_options or {}
     if str(app.conf.broker_url or "").startswith("filesystem://"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 

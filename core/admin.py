@@ -9,7 +9,7 @@ from .models import AuditLog, Heartbeat, User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Khối thi đua"), {"fields": ("full_name", "language")}),
+        (_("Emulation bloc"), {"fields": ("full_name", "language")}),
     )
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")

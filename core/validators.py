@@ -75,7 +75,12 @@ class UploadValidator:
                 },
             )
         kind = sniff(uploaded)
-        allowed = ", ".join(KINDS[k].label for k in self.kinds)
+        labels = [KINDS[k].label for k in self.kinds]
+        allowed = (
+            labels[0]
+            if len(labels) == 1
+            else _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+        )
         if kind is None or kind.code not in self.kinds:
             raise ValidationError(
                 _("The file “%(name)s” is not a valid %(allowed)s file (its content was checked, not its name)."),

@@ -47,3 +47,8 @@ def dmy(value):
 @register.filter
 def is_past(when):
     return when is not None and when < timezone.now()
+
+
+@register.filter
+def basename(path):
+    return str(path).rsplit("/", 1)[-1]
