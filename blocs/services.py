@@ -1,6 +1,7 @@
 """Every write of the blocs app that carries a business rule: one transaction, one audit row each."""
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
@@ -225,6 +226,17 @@ def year_update(
     return emulation_year
 
 
+def _shift_years_in_text(text: str, base_year: int) -> str:
+    """Move every year near the base year one year on: "năm 2020, phương hướng năm 2021" becomes
+    "năm 2021, phương hướng năm 2022" (dates like 20/10/2020 included)."""
+
+    def shift(match: re.Match) -> str:
+        year = int(match.group(0))
+        return str(year + 1) if base_year - 1 <= year <= base_year + 5 else match.group(0)
+
+    return re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)", shift, text)
+
+
 def _shift_one_year(moment: datetime.datetime | None) -> datetime.datetime | None:
     if moment is None:
         return None
@@ -266,8 +278,8 @@ def year_open_next(
             Deadline(
                 year=opened,
                 kind=d.kind,
-                title=d.title.replace(str(current.year), str(next_year)),
-                description=d.description,
+                title=_shift_years_in_text(d.title, current.year),
+                description=_shift_years_in_text(d.description, current.year),
                 audience=d.audience,
                 unit=d.unit,
                 opens_at=_shift_one_year(d.opens_at),
