@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import PrivateFileInput
+
 from .enums import Audience, Phase
 from .models import Bloc, Deadline, EmulationYear, Unit
 
@@ -70,7 +72,7 @@ class BlocForm(forms.ModelForm):
             "regulation_file",
             "is_active",
         ]
-        widgets = {"regulation_date": DateInput()}
+        widgets = {"regulation_date": DateInput(), "regulation_file": PrivateFileInput()}
 
     def __init__(self, *args, province, **kwargs):
         super().__init__(*args, **kwargs)

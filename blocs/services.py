@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -106,6 +106,19 @@ def membership_end(*, membership: Membership, end_year: int, by) -> Membership:
     _lock_bloc(membership.bloc)
     if end_year < membership.start_year:
         raise ValidationError({"end_year": _("The last year cannot come before the first year.")})
+    led = (
+        EmulationYear.objects.filter(bloc=membership.bloc, year__gt=end_year, year__gte=membership.start_year)
+        .filter(models.Q(leader=membership.unit) | models.Q(deputy=membership.unit))
+        .order_by("year")
+        .first()
+    )
+    if led is not None:
+        raise ValidationError(
+            {
+                "end_year": _("%(unit)s leads or deputises the bloc in %(year)s; change that year first.")
+                % {"unit": membership.unit.short_name, "year": led.year}
+            }
+        )
     clash = _overlapping(membership.bloc, membership.unit, membership.start_year, end_year, exclude_pk=membership.pk)
     if clash:
         raise ValidationError({"end_year": _("The periods of this unit's memberships would overlap.")})

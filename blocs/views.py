@@ -185,7 +185,8 @@ def bloc_settings(request, slug):
 def bloc_regulation(request, slug):
     bloc = _bloc(slug)
     ensure_can(request.user, "blocs.bloc.view", bloc)
-    return private_file_response(bloc.regulation_file)
+    extension = bloc.regulation_file.name.rsplit(".", 1)[-1].lower()
+    return private_file_response(bloc.regulation_file, download_name=f"quy-che-{bloc.slug}.{extension}")
 
 
 # --- members and rotation ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
 from blocs.selectors import deadlines_applying_to, members_in_year, memberships_in_year, next_action
@@ -49,14 +50,17 @@ def officer_home(*, unit: Unit) -> list[UnitYear]:
 def board_home(*, province_id: int) -> list[dict]:
     """Every bloc of the province with its latest year, leader, deputy, phase and member count."""
     years = EmulationYear.objects.select_related("leader", "deputy").order_by("-year")
+    spans = Membership.objects.only("bloc_id", "start_year", "end_year")
     blocs = (
         Bloc.objects.filter(province_id=province_id)
-        .annotate(current_members=Count("memberships", filter=Q(memberships__end_year__isnull=True)))
-        .prefetch_related(Prefetch("years", queryset=years))
+        .prefetch_related(Prefetch("years", queryset=years), Prefetch("memberships", queryset=spans))
         .order_by("name")
     )
     rows = []
     for bloc in blocs:
         all_years = list(bloc.years.all())
-        rows.append({"bloc": bloc, "current": all_years[0] if all_years else None, "years": all_years})
+        current = all_years[0] if all_years else None
+        counted_year = current.year if current else timezone.localdate().year
+        members = sum(1 for m in bloc.memberships.all() if m.covers(counted_year))
+        rows.append({"bloc": bloc, "current": current, "years": all_years, "members": members})
     return rows
