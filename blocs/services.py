@@ -66,6 +66,18 @@ def bloc_settings_set(*, bloc: Bloc, values: dict, by) -> Bloc:
     return bloc
 
 
+@transaction.atomic
+def year_settings_set(*, emulation_year: EmulationYear, values: dict, by) -> EmulationYear:
+    """Override the bloc's settings for one year: only the values that differ from the bloc's are kept."""
+    ensure_can(by, "blocs.year.manage", emulation_year)
+    old = dict(emulation_year.settings_override)
+    override = {k: v for k, v in values.items() if v != emulation_year.bloc.setting(k)}
+    emulation_year.settings_override = override
+    emulation_year.save(update_fields=["settings_override", "updated_at"])
+    audit(by, "blocs.year.settings_changed", emulation_year, old=old, new=override)
+    return emulation_year
+
+
 def _lock_bloc(bloc: Bloc) -> Bloc:
     """Serialise writers of one bloc's memberships, rotation and years (a row lock on PostgreSQL)."""
     return Bloc.objects.select_for_update().get(pk=bloc.pk)

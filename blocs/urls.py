@@ -22,6 +22,7 @@ urlpatterns = [
     path("blocs/<slug:slug>/years/<int:year>/", views.year_detail, name="year-detail"),
     path("blocs/<slug:slug>/years/<int:year>/edit/", views.year_edit, name="year-edit"),
     path("blocs/<slug:slug>/years/<int:year>/next/", views.year_open_next, name="year-next"),
+    path("blocs/<slug:slug>/years/<int:year>/settings/", views.year_settings, name="year-settings"),
     path("blocs/<slug:slug>/years/<int:year>/deadlines/new/", views.deadline_edit, name="deadline-create"),
     path(
         "blocs/<slug:slug>/years/<int:year>/deadlines/<int:pk>/edit/",

@@ -297,6 +297,19 @@ def year_edit(request, slug, year):
 
 
 @login_required
+def year_settings(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "blocs.year.manage", emulation_year)
+    form = BlocSettingsForm(request.POST or None, initial=BlocSettingsForm.initial_for(emulation_year))
+    if request.method == "POST" and form.is_valid():
+        services.year_settings_set(emulation_year=emulation_year, values=form.to_settings(), by=request.user)
+        messages.success(request, _("The settings of %(year)s were saved.") % {"year": emulation_year.year})
+        return redirect("blocs:year-detail", slug=slug, year=year)
+    context = {"form": form, "bloc": emulation_year.bloc, "year": emulation_year}
+    return render(request, "blocs/bloc_settings.html", context)
+
+
+@login_required
 def year_open_next(request, slug, year):
     current = _year(slug, year)
     ensure_can(request.user, "blocs.bloc.manage", current.bloc)

@@ -97,6 +97,7 @@ URLS = {
     # --- a year
     "blocs:year-detail": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
     "blocs:year-edit": ("get", lambda s: Y, statuses(ok=BOARD)),
+    "blocs:year-settings": ("get", lambda s: Y, statuses(ok=BOARD)),
     "blocs:year-next": ("get", lambda s: Y, statuses(ok=BOARD)),
     "blocs:deadline-create": ("get", lambda s: Y, statuses(ok=CALENDAR_EDITORS)),
     "blocs:deadline-edit": ("get", lambda s: {**Y, "pk": s.deadline.pk}, statuses(ok=CALENDAR_EDITORS)),
@@ -231,6 +232,7 @@ def closed_site(site) -> Site:
 
 CLOSED_CASES = [
     ("blocs:year-edit", "get", lambda s: Y, {"board": 403, "leader": 403}),
+    ("blocs:year-settings", "get", lambda s: Y, {"board": 403, "leader": 403}),
     ("blocs:deadline-create", "get", lambda s: Y, {"board": 403, "leader": 403}),
     ("blocs:deadline-edit", "get", lambda s: {**Y, "pk": s.deadline.pk}, {"board": 403, "leader": 403}),
     ("blocs:deadline-delete", "post", lambda s: {**Y, "pk": s.deadline.pk}, {"board": 403, "leader": 403}),
@@ -378,6 +380,7 @@ WRITES = {
         lambda s: {"leader": s.deputy_unit.pk, "deputy": s.leader_unit.pk, "phase": "review", "note": "Đổi"},
         BOARD,
     ),
+    "blocs:year-settings": (lambda s: Y, lambda s: {**SETTINGS_POST, "bonus_cap": "7"}, BOARD),
     "blocs:year-next": (
         lambda s: Y,
         lambda s: {"leader": s.deputy_unit.pk, "deputy": s.member_unit.pk, "copy_calendar": "on"},

@@ -546,3 +546,25 @@ def test_demo_next_year_descriptions_move_their_dates(demo_2021):
     got = list(demo_2021.deadlines.order_by("due_at", "kind").values_list("kind", "description"))
 
     assert got == [(item["kind"], shift_years(item["description"])) for item in demo_calendar_sorted()]
+
+
+def test_year_settings_keep_only_what_differs_from_the_bloc(world):
+    from blocs.forms import BlocSettingsForm
+    from blocs.services import year_settings_set
+
+    initial = BlocSettingsForm.initial_for(world.year)
+    form = BlocSettingsForm(
+        {
+            **{k: v for k, v in initial.items() if not isinstance(v, bool)},
+            **{k: "on" for k, v in initial.items() if v is True},
+            "bonus_cap": "7",
+        }
+    )
+    assert form.is_valid(), form.errors
+
+    year_settings_set(emulation_year=world.year, values=form.to_settings(), by=world.board)
+
+    world.year.refresh_from_db()
+    assert world.year.settings_override == {"bonus_cap": 7.0}
+    assert world.year.setting("bonus_cap") == 7.0
+    assert world.bloc.setting("bonus_cap") == 5
