@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("core.urls")),
     path("", include("blocs.urls")),
+    path("", include("scoring.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -1,8 +1,9 @@
-"""Shared models: the user, a timestamped base, the audit log and the worker heartbeat."""
+"""Shared models: the user, a timestamped base, the audit log, the heartbeat, notifications, the outbox."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +73,67 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%d/%m/%Y %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """Thông báo: an in-app message to one user, unread until they open it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("content"), blank=True)
+    # Site-relative ("/years/2020/…"): never an absolute URL, so a notification cannot send anyone off-site.
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # "<caller's key>:<user id>": a repeated notify() for the same event (a retried reminder) adds nothing.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notif_recipient_read")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to send: written in the transaction that decided to send it, sent after commit."""
+
+    class Status(models.TextChoices):
+        # Kept here rather than in an enums module: only the outbox uses it.
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to_email = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # NULL once the outbox has given up: the claim (next_attempt_at <= now) never matches it again.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, default=timezone.now)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("mail outbox")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

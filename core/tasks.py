@@ -2,9 +2,22 @@
 
 from celery import shared_task
 
-from . import services
+from . import notifications, services
 
 
 @shared_task(name="core.heartbeat", ignore_result=True)
 def heartbeat_task() -> None:
     services.heartbeat_record(name="worker")
+
+
+@shared_task(name="core.send_outbox", ignore_result=True)
+def send_outbox_task(message_ids: list[int]) -> None:
+    """Send the e-mails queued by one notify(); a failure waits for the beat's flush to retry it."""
+    for message_id in message_ids:
+        notifications.outbox_send(message_id=message_id)
+
+
+@shared_task(name="core.flush_outbox", ignore_result=True)
+def flush_outbox_task() -> None:
+    """Beat's safety net: retry due failures and send anything whose after-commit enqueue was lost."""
+    notifications.outbox_flush()

@@ -1,13 +1,22 @@
-"""Views every role shares: the language switch and the health check."""
+"""Views every role shares: the language switch, the health check and the user's notifications."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from . import notifications as notes
 from . import services
+from .models import Notification
+
+NOTIFICATIONS_PER_PAGE = 30
 
 
 @require_POST
@@ -39,3 +48,30 @@ def healthz(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    paginator = Paginator(notes.notifications_for_user(request.user), NOTIFICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page, "notifications": page.object_list})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one notification read and follow its link; someone else's notification is a 404."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notes.notification_mark_read(notification=notification, by=request.user)
+    if notification.link and notes.is_site_relative(notification.link):
+        return HttpResponseRedirect(notification.link)
+    return redirect("core:notification-list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    if notes.notification_mark_all_read(by=request.user):
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("core:notification-list")

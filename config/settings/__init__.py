@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "blocs.context_processors.roles",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -157,6 +158,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Khối thi đua <no-reply@localhost>")
+# The address of the site as users reach it: links in e-mails point there.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security headers --------------------------------------------------------------------------------
 # A strict policy: every script and style comes from our own static files; no inline code at all.
@@ -199,7 +202,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
+    "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
 }
+# The mail outbox gives up on a message after this many failed attempts (retried after 1, 2, 4 … minutes).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 
 # --- Rules the law leaves to each province -----------------------------------------------------------
 # Defaults for every bloc; a bloc overrides them in its settings and a year may override the bloc.

@@ -52,3 +52,35 @@ def is_past(when):
 @register.filter
 def basename(path):
     return str(path).rsplit("/", 1)[-1]
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def points(value):
+    """Points the Vietnamese way: 7,5 / 100 / 0 (no trailing zeros, a decimal comma)."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return "0"
+    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    text = f"{number:f}"
+    return text.replace(".", ",")
+
+
+@register.filter
+def points_or_dash(value):
+    if value is None or value == "" or value == "–":
+        return "–"
+    return points(value)
+
+
+@register.filter
+def setting(year, key):
+    """A rule of the bloc for this year: `{{ year|setting:"bonus_cap" }}`."""
+    return year.setting(key)

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from blocs.enums import Phase
 from blocs.models import Bloc, Deadline, EmulationYear, LeaderTerm, Membership, Person, RotationSlot, Unit
-from core.models import AuditLog, User
+from core.models import AuditLog, Notification, User
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
 
@@ -73,6 +73,14 @@ Y = {"slug": "ktdnc", "year": 2020}
 
 # name -> (method, kwargs from the site, expected outcome per role)
 URLS = {
+    # --- notifications: every signed-in user has their own
+    "core:notification-list": ("get", lambda s: {}, statuses(ok=SIGNED_IN)),
+    "core:notification-read-all": ("post", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=BACK)),
+    "core:notification-read": (
+        "post",
+        lambda s: {"pk": Notification.objects.get_or_create(recipient=s.member, title="T", link="/")[0].pk},
+        statuses(ok=("member",), ok_status=BACK, others=404),
+    ),
     # --- set-up pages: the board of the user's own province (other_board sees its own, empty province)
     "blocs:unit-list": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
     "blocs:unit-create": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),

@@ -30,15 +30,24 @@ def redis_worker(settings):
     old = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url = url
     app.conf.broker_transport_options = {}
-    app.pool.force_close_all() if app._pool else None
+    _reset_pools(app)
     try:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING") as worker:
             yield worker
     finally:
         app.conf.broker_url, app.conf.broker_transport_options = old
-        if app._pool:
-            app.pool.force_close_all()
-            app._pool = None
+        _reset_pools(app)
+
+
+def _reset_pools(app) -> None:
+    """Forget every cached connection and producer pool, so the next publish uses the broker set now."""
+    import kombu.pools
+
+    if app._pool:
+        app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.mark.worker

@@ -208,8 +208,8 @@ def test_board_home_counts_the_members_of_the_current_year(world, client_as, sta
 
 # --- query counts: the same literal budget at both sizes -------------------------------------------------
 
-BOARD_HOME_QUERIES = 6
-LEADER_HOME_QUERIES = 12
+BOARD_HOME_QUERIES = 7
+LEADER_HOME_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [1, 15])

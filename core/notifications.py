@@ -1,0 +1,208 @@
+"""Notifications to users, in the app and by e-mail through the outbox: what other apps call to tell people.
+
+Other apps call `notify(...)` inside their own service's transaction. The e-mail is written to the
+outbox in that same transaction and sent after commit by a worker; a beat task (`outbox_flush`)
+retries failures with back-off and sends anything whose after-commit enqueue was lost. A message is
+claimed by a conditional UPDATE before it is sent, so it never goes out twice.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+
+from .models import Notification, OutboxMessage, User
+
+logger = logging.getLogger(__name__)
+
+Text = str | Promise  # a plain string, or a lazy translation rendered in each recipient's language
+BACKOFF_CAP_MINUTES = 60
+DUE = (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED)
+KEY_MAX_LENGTH = 200  # the dedupe_key columns
+
+
+def is_site_relative(link: str) -> bool:
+    """A path on this site ("/years/2020/"), never "//host", "/\\host" or "https://…" (no open redirect)."""
+    return (
+        link.startswith("/")
+        and not link.startswith("//")
+        and "\\" not in link
+        and url_has_allowed_host_and_scheme(link, allowed_hosts=None)
+    )
+
+
+# --- writes ---------------------------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    users: Iterable[User],
+    title: Text,
+    body: Text,
+    link: str = "",
+    dedupe_key: str | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Tell each active user something: one in-app notification each and, if `email`, one queued e-mail.
+
+    `title` and `body` may be lazy translations (gettext_lazy / format_lazy): each recipient gets them
+    in their own language. `link` is a site-relative path. With `dedupe_key` the same event notifies
+    each user at most once, however often it is called (keys are "<dedupe_key>:<user id>"). Returns the
+    notifications created by this call; mail is enqueued only when the caller's transaction commits.
+    """
+    if link and not is_site_relative(link):
+        raise ValueError(f"A notification link must be a site-relative path, not {link!r}")
+    recipients = list({user.pk: user for user in users if user.is_active}.values())
+    keys = {user.pk: None if dedupe_key is None else f"{dedupe_key}:{user.pk}" for user in recipients}
+    if dedupe_key is not None and max(map(len, keys.values()), default=0) > KEY_MAX_LENGTH:
+        raise ValueError(f"dedupe_key {dedupe_key!r} is too long")
+
+    # Inside the caller's transaction this is a savepoint: the rows commit or roll back with the caller's.
+    with transaction.atomic():
+        if dedupe_key is not None:
+            done = set(Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+            recipients = [user for user in recipients if keys[user.pk] not in done]
+        notifications, messages = [], []
+        for user in recipients:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                subject = " ".join(str(title).split())  # one line: a mail header must not contain a newline
+                text = str(body)
+                mail_body = _mail_body(text, link)
+            key = keys[user.pk]
+            notifications.append(
+                Notification(recipient=user, title=subject[:200], body=text, link=link, dedupe_key=key)
+            )
+            if email and user.email:
+                messages.append(
+                    OutboxMessage(to_email=user.email, subject=subject[:255], body=mail_body, dedupe_key=key)
+                )
+
+        if dedupe_key is None:
+            created = Notification.objects.bulk_create(notifications)
+            message_ids = [message.pk for message in OutboxMessage.objects.bulk_create(messages)]
+        elif recipients:
+            # ignore_conflicts rather than get_or_create: one INSERT … ON CONFLICT DO NOTHING for all the
+            # recipients instead of a SELECT, a savepoint and an INSERT each, and a concurrent notify() with
+            # the same key is skipped by the unique constraint instead of raising. It sets no primary keys,
+            # hence the two reads after it.
+            Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+            OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+            wanted = [keys[user.pk] for user in recipients]
+            by_key = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=wanted)}
+            created = [by_key[key] for key in wanted if key in by_key]
+            message_ids = list(
+                OutboxMessage.objects.filter(dedupe_key__in=wanted, status=OutboxMessage.Status.PENDING)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        else:
+            created, message_ids = [], []
+        if message_ids:
+            # robust: a broker that is down must not turn the caller's committed request into an error;
+            # the beat's outbox_flush sends these messages anyway.
+            transaction.on_commit(lambda: _enqueue(message_ids), robust=True)
+    return created
+
+
+def _mail_body(text: str, link: str) -> str:
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    if not (link and site):
+        return text
+    return f"{text}\n\n{gettext('Open in the application: %(url)s') % {'url': site + link}}"
+
+
+def _enqueue(message_ids: list[int]) -> None:
+    # Imported here: tasks.py imports this module.
+    from .tasks import send_outbox_task
+
+    send_outbox_task.delay(message_ids)
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one queued e-mail if it is due and no one else has claimed it; True when this call sent it.
+
+    Not atomic on purpose: the claim must be committed before the mail goes out, so that a second
+    worker (or the beat's flush) sees "sending" and leaves the message alone. A crash between sending
+    and marking it sent leaves it "sending": never retried on its own, since it may have gone out.
+    """
+    claimed = OutboxMessage.objects.filter(pk=message_id, status__in=DUE, next_attempt_at__lte=timezone.now()).update(
+        status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+    # Any error, not only SMTPException/OSError: an uncaught one would leave the row stuck in "sending".
+    except Exception as exc:
+        _record_failure(message, exc)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    )
+    return True
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        next_attempt_at = None  # given up: no claim matches a NULL time
+        logger.error("Outbox message %s failed %s times, giving up: %s", message.pk, message.attempts, error)
+    else:
+        delay = min(2 ** (message.attempts - 1), BACKOFF_CAP_MINUTES)
+        next_attempt_at = timezone.now() + timedelta(minutes=delay)
+        logger.warning(
+            "Outbox message %s failed (attempt %s), retry in %s min: %s", message.pk, message.attempts, delay, error
+        )
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
+        status=OutboxMessage.Status.FAILED, last_error=error, next_attempt_at=next_attempt_at
+    )
+
+
+def outbox_flush(*, limit: int = 100) -> int:
+    """Send every due pending or failed message (oldest due first, at most `limit`); returns how many went out."""
+    due = (
+        OutboxMessage.objects.filter(status__in=DUE, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_send(message_id=message_id) for message_id in list(due))
+
+
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
+    """Mark one notification read; only its recipient may."""
+    if notification.recipient_id != by.pk:
+        raise PermissionDenied("core.notification.read")
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notification_mark_all_read(*, by: User) -> int:
+    """Mark every unread notification of `by` read; returns how many were unread."""
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def notifications_for_user(user: User) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notifications_unread_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,467 @@
+"""Every write of the scoring app: one transaction and one audit row each."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import EmulationYear, Person, Unit
+from core.audit import audit
+from core.notifications import notify
+from core.permissions import ensure_can
+
+from . import excel
+from .enums import CriterionKind, ScoreField, SheetStatus
+from .models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from .selectors import criteria_tree, self_assessment_deadline, sheet_totals
+
+
+class StaleEdit(ValidationError):
+    """Someone saved the sheet after this form was opened."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a person typed for one criterion."""
+
+    points: Decimal | None
+    text: str = ""
+
+
+# --- criteria tables -----------------------------------------------------------------------------------
+
+
+def table_for(year: EmulationYear) -> CriteriaTable:
+    table, _created = CriteriaTable.objects.get_or_create(year=year)
+    return table
+
+
+def _check_tree(table: CriteriaTable) -> None:
+    """Children's maxima may not add up to more than their standard parent's."""
+    nodes = list(table.criteria.all())
+    by_parent: dict[int, Decimal] = {}
+    for node in nodes:
+        if node.parent_id:
+            by_parent[node.parent_id] = by_parent.get(node.parent_id, Decimal(0)) + node.max_points
+    for node in nodes:
+        if node.kind == CriterionKind.STANDARD and by_parent.get(node.pk, Decimal(0)) > node.max_points:
+            raise ValidationError(
+                _("The criteria under %(code)s add up to %(sum)s points, more than its maximum of %(max)s.")
+                % {"code": node.code, "sum": by_parent[node.pk], "max": node.max_points}
+            )
+
+
+def _refresh_tree_fields(table: CriteriaTable) -> None:
+    nodes = {n.pk: n for n in table.criteria.all()}
+    parents = {n.parent_id for n in nodes.values() if n.parent_id}
+    for node in nodes.values():
+        root = node
+        while root.parent_id:
+            root = nodes[root.parent_id]
+        node.group_id = root.pk
+        node.is_leaf = node.pk not in parents
+    Criterion.objects.bulk_update(nodes.values(), ["group", "is_leaf"])
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, by) -> Criterion:
+    ensure_can(by, "scoring.table.edit", criterion.table)
+    if criterion.parent_id and criterion.parent.table_id != criterion.table_id:
+        raise ValidationError({"parent": _("The parent belongs to another table.")})
+    if criterion.parent_id and criterion.parent.kind != criterion.kind:
+        raise ValidationError({"kind": _("A criterion has the kind of its group.")})
+    created = criterion.pk is None
+    old = None if created else Criterion.objects.filter(pk=criterion.pk).values().first()
+    criterion.full_clean(exclude=["group"])
+    criterion.save()
+    _refresh_tree_fields(criterion.table)
+    _check_tree(criterion.table)
+    audit(
+        by,
+        "scoring.criterion.created" if created else "scoring.criterion.updated",
+        criterion,
+        old={k: str(v) for k, v in (old or {}).items()},
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, by) -> None:
+    table = criterion.table
+    ensure_can(by, "scoring.table.edit", table)
+    if Score.objects.filter(criterion__in=[criterion, *criterion.children.all()]).exists():
+        raise ValidationError(_("Units have already scored this criterion; it cannot be deleted."))
+    audit(by, "scoring.criterion.deleted", criterion, code=criterion.code, title=criterion.title)
+    criterion.delete()
+    _refresh_tree_fields(table)
+
+
+def _ensure_replaceable(table: CriteriaTable) -> None:
+    if Score.objects.filter(criterion__table=table).exists():
+        raise ValidationError(_("Units have already scored against this table; it cannot be replaced."))
+
+
+@transaction.atomic
+def table_import(*, table: CriteriaTable, rows: list, by) -> list[Criterion]:
+    """Replace the table with rows parsed from Excel (all or nothing)."""
+    ensure_can(by, "scoring.table.edit", table)
+    _ensure_replaceable(table)
+    created = excel.replace_criteria(table=table, rows=rows)
+    audit(by, "scoring.table.imported", table, rows=len(rows))
+    return created
+
+
+@transaction.atomic
+def table_copy_previous(*, table: CriteriaTable, by) -> list[Criterion]:
+    """Copy the table of the bloc's previous year into this (empty or unscored) one."""
+    ensure_can(by, "scoring.table.edit", table)
+    _ensure_replaceable(table)
+    previous = (
+        CriteriaTable.objects.filter(year__bloc_id=table.year.bloc_id, year__year__lt=table.year.year)
+        .order_by("-year__year")
+        .first()
+    )
+    if previous is None or not previous.criteria.exists():
+        raise ValidationError(_("There is no earlier table of this bloc to copy."))
+    rows = [
+        excel.CriterionRow(
+            row=i,
+            code=c.code,
+            title=c.title,
+            guidance=c.guidance,
+            max_points=c.max_points,
+            kind=c.kind,
+            evidence_required=c.evidence_required,
+        )
+        for i, c in enumerate(criteria_tree(previous), start=1)
+    ]
+    created = excel.replace_criteria(table=table, rows=rows)
+    table.copied_from = previous
+    table.save(update_fields=["copied_from", "updated_at"])
+    audit(by, "scoring.table.copied", table, source=previous.pk)
+    return created
+
+
+# --- the unit's sheet ----------------------------------------------------------------------------------
+
+
+def sheet_for(*, year: EmulationYear, unit: Unit) -> Assessment:
+    assessment, _created = Assessment.objects.get_or_create(year=year, unit=unit)
+    return assessment
+
+
+def _bump_version(assessment: Assessment, expected_version: int | None) -> None:
+    """Optimistic lock: refuse a save made from a form opened before someone else's save."""
+    query = Assessment.objects.filter(pk=assessment.pk)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    if query.update(version=F("version") + 1, updated_at=timezone.now()) != 1:
+        raise StaleEdit(
+            _(
+                "Someone else saved this sheet after you opened it, so your save was refused. Your input is kept "
+                "below: compare it with their changes (open the sheet in a new tab), then save again to keep yours."
+            )
+        )
+    assessment.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _leaves(assessment: Assessment) -> dict[int, Criterion]:
+    return {c.pk: c for c in assessment.year.criteria_table.criteria.filter(is_leaf=True)}
+
+
+def _validate_points(leaves: dict[int, Criterion], entries: dict[int, Entry]) -> None:
+    errors = {}
+    for criterion_id, entry in entries.items():
+        criterion = leaves.get(criterion_id)
+        if criterion is None:
+            raise ValidationError(_("The criteria table has changed; reload the page."))
+        if entry.points is None:
+            continue
+        if entry.points < 0:
+            errors[f"points_{criterion_id}"] = _("Points cannot be negative.")
+        elif entry.points > criterion.max_points:
+            errors[f"points_{criterion_id}"] = _("At most %(max)s points for %(code)s.") % {
+                "max": criterion.max_points,
+                "code": criterion.code,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    assessment: Assessment,
+    entries: dict[int, Entry],
+    files: dict[int, list[UploadedFile]] | None = None,
+    remove_evidence: list[int] | None = None,
+    expected_version: int | None,
+    by,
+) -> Assessment:
+    """Save the unit's draft: points, explanations and new evidence; every change of points is kept."""
+    ensure_can(by, "scoring.sheet.fill", assessment)
+    leaves = _leaves(assessment)
+    _validate_points(leaves, entries)
+    _bump_version(assessment, expected_version)
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    changes = []
+    for criterion_id, entry in entries.items():
+        score = scores.get(criterion_id)
+        if score is None:
+            if entry.points is None and not entry.text:
+                continue
+            score = Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+            scores[criterion_id] = score
+        if score.self_points != entry.points:
+            changes.append(
+                ScoreChange(
+                    score=score,
+                    field=ScoreField.SELF,
+                    old_value=score.self_points,
+                    new_value=entry.points,
+                    changed_by=by,
+                )
+            )
+        if score.self_points != entry.points or score.explanation != entry.text:
+            score.self_points, score.explanation = entry.points, entry.text
+            score.save(update_fields=["self_points", "explanation"])
+    ScoreChange.objects.bulk_create(changes)
+    for criterion_id, uploads in (files or {}).items():
+        if criterion_id not in leaves:
+            continue
+        score = scores.get(criterion_id) or Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+        scores[criterion_id] = score
+        for upload in uploads:
+            evidence = Evidence(score=score, original_name=upload.name[:255], size=upload.size, uploaded_by=by)
+            evidence.file.save(upload.name, upload, save=False)
+            evidence.save()
+    if remove_evidence:
+        doomed = Evidence.objects.filter(pk__in=remove_evidence, score__assessment=assessment)
+        for evidence in doomed:
+            evidence.file.delete(save=False)
+        doomed.delete()
+    audit(by, "scoring.sheet.saved", assessment, changed=len(changes))
+    return assessment
+
+
+def _snapshot(assessment: Assessment) -> tuple[dict, Decimal]:
+    table = assessment.year.criteria_table
+    tree = criteria_tree(table)
+    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    items = {}
+    points = {}
+    for node in tree:
+        if not node.is_leaf:
+            continue
+        score = scores.get(node.pk)
+        points[node.pk] = score.self_points if score else None
+        items[node.code] = {
+            "points": str(score.self_points) if score and score.self_points is not None else None,
+            "explanation": score.explanation if score else "",
+            "evidence": [e.original_name for e in score.evidence.all()] if score else [],
+        }
+    totals = sheet_totals(
+        tree,
+        points,
+        bonus_cap=assessment.year.setting("bonus_cap"),
+        deduction_cap=assessment.year.setting("deduction_cap"),
+    )
+    return items, totals["total"]
+
+
+@transaction.atomic
+def sheet_submit(
+    *, assessment: Assessment, expected_version: int | None, by, at: datetime.datetime | None = None
+) -> AssessmentVersion:
+    """Send the sheet to the reviewer. After its deadline the bloc's setting decides: accepted and marked
+    late, or refused. Each submission is kept as a version that never changes."""
+    ensure_can(by, "scoring.sheet.fill", assessment)
+    at = at or timezone.now()
+    year = assessment.year
+    deadline = self_assessment_deadline(year=year, unit=assessment.unit)
+    late = deadline is not None and at > deadline.due_at
+    if late and year.setting("late_self_assessment") == "closed":
+        raise ValidationError(_("The self-assessment deadline has passed and this bloc accepts no late sheets."))
+    if deadline is not None and deadline.opens_at and at < deadline.opens_at:
+        raise ValidationError(_("Self-assessment is not open yet."))
+    leaves = _leaves(assessment)
+    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    errors = {}
+    for criterion in leaves.values():
+        score = scores.get(criterion.pk)
+        if criterion.kind == CriterionKind.STANDARD and (score is None or score.self_points is None):
+            errors[f"points_{criterion.pk}"] = _("Score %(code)s before sending (0 is a score).") % {
+                "code": criterion.code
+            }
+        elif (
+            criterion.evidence_required
+            and score is not None
+            and (score.self_points or 0) > 0
+            and not score.evidence.all()
+        ):
+            errors[f"evidence_{criterion.pk}"] = _("%(code)s needs evidence.") % {"code": criterion.code}
+    if errors:
+        raise ValidationError(errors)
+    _bump_version(assessment, expected_version)
+    items, total = _snapshot(assessment)
+    number = (assessment.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AssessmentVersion.objects.create(
+        assessment=assessment,
+        number=number,
+        submitted_at=at,
+        submitted_by=by,
+        is_late=late,
+        self_total=total,
+        snapshot=items,
+    )
+    assessment.status = SheetStatus.SUBMITTED
+    assessment.submitted_at = at
+    assessment.is_late = late
+    assessment.return_note = ""
+    assessment.save(update_fields=["status", "submitted_at", "is_late", "return_note", "updated_at"])
+    audit(by, "scoring.sheet.submitted", assessment, version=number, late=late)
+    reviewer_unit = year.deputy if assessment.unit_id == year.leader_id else year.leader
+    if reviewer_unit is not None:
+        _notify_unit(
+            reviewer_unit,
+            title=_("%(unit)s sent its self-assessment") % {"unit": assessment.unit.short_name},
+            body=_("Version %(n)d, total %(total)s points%(late)s.")
+            % {"n": number, "total": total, "late": _(", late") if late else ""},
+            link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/sheets/{assessment.unit_id}/",
+            key=f"sheet-submitted:{assessment.pk}:{number}",
+        )
+    return version
+
+
+def _notify_unit(unit: Unit, *, title: str, body: str, link: str, key: str) -> None:
+    users = [p.user for p in Person.objects.filter(unit=unit, user__is_active=True).select_related("user")]
+    if users:
+        notify(users=users, title=title, body=body, link=link, dedupe_key=key)
+
+
+# --- review --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sheet_review(*, assessment: Assessment, entries: dict[int, Entry], expected_version: int | None, by) -> Assessment:
+    """The reviewer's points beside the unit's: a value that differs needs a reason, deductions included."""
+    ensure_can(by, "scoring.sheet.review", assessment)
+    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+        raise ValidationError(_("Only a submitted sheet can be reviewed."))
+    leaves = _leaves(assessment)
+    _validate_points(leaves, entries)
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    errors = {}
+    for criterion_id, entry in entries.items():
+        score = scores.get(criterion_id)
+        own = score.self_points if score else None
+        if entry.points is not None and entry.points != (own or Decimal(0)) and not entry.text.strip():
+            errors[f"reason_{criterion_id}"] = _("Give the reason for changing %(code)s.") % {
+                "code": leaves[criterion_id].code
+            }
+    if errors:
+        raise ValidationError(errors)
+    _bump_version(assessment, expected_version)
+    changes = []
+    for criterion_id, entry in entries.items():
+        score = scores.get(criterion_id)
+        if score is None:
+            if entry.points is None:
+                continue
+            score = Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+        own = score.self_points
+        new = entry.points if entry.points is not None and entry.points != (own or Decimal(0)) else None
+        if new != score.reviewed_points:
+            changes.append(
+                ScoreChange(
+                    score=score,
+                    field=ScoreField.REVIEWED,
+                    old_value=score.reviewed_points,
+                    new_value=new,
+                    reason=entry.text,
+                    changed_by=by,
+                )
+            )
+            score.reviewed_points = new
+            score.review_reason = entry.text if new is not None else ""
+            score.save(update_fields=["reviewed_points", "review_reason"])
+    ScoreChange.objects.bulk_create(changes)
+    assessment.status = SheetStatus.REVIEWED
+    assessment.save(update_fields=["status", "updated_at"])
+    audit(by, "scoring.sheet.reviewed", assessment, changed=len(changes))
+    return assessment
+
+
+@transaction.atomic
+def sheet_return(*, assessment: Assessment, note: str, by) -> Assessment:
+    """Return for correction: the unit gets a new draft from its submitted version (kept unchanged)."""
+    ensure_can(by, "scoring.sheet.review", assessment)
+    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+        raise ValidationError(_("Only a submitted sheet can be returned."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the unit should correct.")})
+    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    assessment.status = SheetStatus.RETURNED
+    assessment.return_note = note
+    assessment.save(update_fields=["status", "return_note", "updated_at"])
+    assessment.refresh_from_db(fields=["version"])
+    audit(by, "scoring.sheet.returned", assessment, note=note)
+    year = assessment.year
+    _notify_unit(
+        assessment.unit,
+        title=_("Your self-assessment was returned for correction"),
+        body=note,
+        link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
+        key=f"sheet-returned:{assessment.pk}:{assessment.version}",
+    )
+    return assessment
+
+
+@transaction.atomic
+def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None = None) -> Assessment:
+    ensure_can(by, "scoring.sheet.review", assessment)
+    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+        raise ValidationError(_("Only a submitted or reviewed sheet can be finalized."))
+    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    assessment.status = SheetStatus.FINAL
+    assessment.finalized_at = at or timezone.now()
+    assessment.save(update_fields=["status", "finalized_at", "updated_at"])
+    audit(by, "scoring.sheet.finalized", assessment)
+    year = assessment.year
+    _notify_unit(
+        assessment.unit,
+        title=_("Your self-assessment was finalized"),
+        body=_("The leader unit closed the review of your sheet for %(year)s.") % {"year": year.year},
+        link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
+        key=f"sheet-final:{assessment.pk}",
+    )
+    return assessment
+
+
+@transaction.atomic
+def ranking_publish(*, year: EmulationYear, by, at: datetime.datetime | None = None) -> CriteriaTable:
+    from .selectors import publishable
+
+    ensure_can(by, "scoring.ranking.publish", year)
+    ok, waiting = publishable(year)
+    if not ok:
+        if waiting:
+            raise ValidationError(
+                _("These sheets still wait for review or correction: %(units)s.")
+                % {"units": ", ".join(u.short_name for u in waiting)}
+            )
+        raise ValidationError(_("No sheet has been finalized yet."))
+    table = CriteriaTable.objects.select_for_update().get(year=year)
+    if table.is_published:
+        raise ValidationError(_("The ranking is already published."))
+    table.ranking_published_at = at or timezone.now()
+    table.ranking_published_by = by
+    table.save(update_fields=["ranking_published_at", "ranking_published_by", "updated_at"])
+    audit(by, "scoring.ranking.published", table)
+    return table

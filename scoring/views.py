@@ -1,0 +1,496 @@
+"""Pages of the scoring app: the criteria table, the unit's sheet, the review, the ranking."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blocs.models import EmulationYear, Unit
+from blocs.roles import facts
+from core.files import private_file_response
+from core.permissions import can, ensure_can
+
+from . import excel, selectors, services
+from .forms import CriterionForm, ImportForm, PointsField, ReturnForm, ReviewForm, SheetForm
+from .models import Assessment, Criterion, Evidence, ScoreChange
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(slug, year) -> EmulationYear:
+    return get_object_or_404(
+        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- criteria table ------------------------------------------------------------------------------------
+
+
+@login_required
+def table_detail(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.table.view", emulation_year)
+    table = (
+        services.table_for(emulation_year)
+        if can(request.user, "blocs.year.manage", emulation_year)
+        or (facts(request.user).unit_id == emulation_year.leader_id)
+        else selectors.table_for_year(emulation_year)
+    )
+    tree = selectors.criteria_tree(table) if table else []
+    context = {
+        "year": emulation_year,
+        "bloc": emulation_year.bloc,
+        "table": table,
+        "tree": tree,
+        "frozen": selectors.table_is_frozen(table) if table else False,
+        "may_edit": table is not None and can(request.user, "scoring.table.edit", table),
+        "standard_total": sum(c.max_points for c in tree if c.parent_id is None and c.kind == "standard"),
+        "import_form": ImportForm(),
+    }
+    return render(request, "scoring/table.html", context)
+
+
+def _editable_table(request, slug, year):
+    emulation_year = _year(slug, year)
+    table = services.table_for(emulation_year)
+    ensure_can(request.user, "scoring.table.edit", table)
+    return emulation_year, table
+
+
+@login_required
+def criterion_edit(request, slug, year, pk=None):
+    emulation_year, table = _editable_table(request, slug, year)
+    criterion = get_object_or_404(Criterion, pk=pk, table=table) if pk else Criterion(table=table)
+    form = CriterionForm(request.POST or None, instance=criterion, table=table)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_save(criterion=form.instance, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The criterion %(code)s was saved.") % {"code": criterion.code})
+            return redirect("scoring:table", slug=slug, year=year)
+    context = {"form": form, "year": emulation_year, "bloc": emulation_year.bloc, "criterion": criterion}
+    return render(request, "scoring/criterion_form.html", context)
+
+
+@login_required
+@require_POST
+def criterion_delete(request, slug, year, pk):
+    _emulation_year, table = _editable_table(request, slug, year)
+    criterion = get_object_or_404(Criterion, pk=pk, table=table)
+    try:
+        services.criterion_delete(criterion=criterion, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The criterion was deleted."))
+    return redirect("scoring:table", slug=slug, year=year)
+
+
+@login_required
+@require_POST
+def table_copy(request, slug, year):
+    _emulation_year, table = _editable_table(request, slug, year)
+    try:
+        created = services.table_copy_previous(table=table, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(n)d criteria were copied from the previous year.") % {"n": len(created)})
+    return redirect("scoring:table", slug=slug, year=year)
+
+
+@login_required
+def table_import(request, slug, year):
+    emulation_year, table = _editable_table(request, slug, year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = excel.parse_table(form.cleaned_data["file"])
+            created = services.table_import(table=table, rows=rows, by=request.user)
+        except excel.TableImportError as error:
+            row_errors = error.errors
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(n)d criteria were imported.") % {"n": len(created)})
+            return redirect("scoring:table", slug=slug, year=year)
+    context = {"form": form, "year": emulation_year, "bloc": emulation_year.bloc, "row_errors": row_errors}
+    return render(request, "scoring/table_import.html", context, status=400 if row_errors else 200)
+
+
+@login_required
+def table_export(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.table.view", emulation_year)
+    table = selectors.table_for_year(emulation_year)
+    if table is None:
+        raise Http404
+    return _xlsx(excel.export_table(table), f"bang-tieu-chi-{slug}-{year}.xlsx")
+
+
+@login_required
+def table_template(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.table.view", emulation_year)
+    return _xlsx(excel.template_workbook(), "mau-bang-tieu-chi.xlsx")
+
+
+# --- the unit's own sheet ------------------------------------------------------------------------------
+
+
+def _sheet_context(assessment: Assessment, table, form, *, review_form=None):
+    tree = selectors.criteria_tree(table)
+    scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
+    year = assessment.year
+    points = {}
+    source = review_form or form
+    for node in tree:
+        if node.is_leaf:
+            points[node.pk] = _typed_points(source, node, scores, reviewed=review_form is not None)
+    totals = selectors.sheet_totals(
+        tree, points, bonus_cap=year.setting("bonus_cap"), deduction_cap=year.setting("deduction_cap")
+    )
+    history = []
+    versions = []
+    if assessment.pk:
+        history = list(
+            ScoreChange.objects.filter(score__assessment=assessment)
+            .select_related("score__criterion", "changed_by")
+            .order_by("-changed_at", "-id")
+        )
+        versions = list(assessment.versions.select_related("submitted_by"))
+    rows = []
+    for node in tree:
+        row = {"node": node, "score": scores.get(node.pk)}
+        if node.is_leaf and form is not None:
+            row.update(
+                points=form[f"points_{node.pk}"],
+                explanation=form[f"explanation_{node.pk}"],
+                evidence=form[f"evidence_{node.pk}"],
+            )
+        if node.is_leaf and review_form is not None:
+            row.update(reviewed=review_form[f"reviewed_{node.pk}"], reason=review_form[f"reason_{node.pk}"])
+        rows.append(row)
+    return {
+        "rows": rows,
+        "assessment": assessment,
+        "year": year,
+        "bloc": year.bloc,
+        "tree": tree,
+        "scores": scores,
+        "form": form,
+        "review_form": review_form,
+        "totals": totals,
+        "history": history,
+        "versions": versions,
+        "deadline": selectors.self_assessment_deadline(year=year, unit=assessment.unit),
+    }
+
+
+def _typed_points(form, node, scores, *, reviewed: bool):
+    name = f"{'reviewed' if reviewed else 'points'}_{node.pk}"
+    if form is not None and form.is_bound:
+        value = form.data.get(name, "")
+        try:
+            return form.fields[name].clean(value)
+        except ValidationError:
+            return None
+    score = scores.get(node.pk)
+    if score is None:
+        return None
+    return score.final_points if reviewed else score.self_points
+
+
+@login_required
+def my_sheet(request, slug, year):
+    emulation_year = _year(slug, year)
+    unit_id = facts(request.user).unit_id
+    ensure_can(request.user, "scoring.table.view", emulation_year)
+    if unit_id is None:
+        raise PermissionDenied
+    table = selectors.table_for_year(emulation_year)
+    assessment = Assessment.objects.filter(year=emulation_year, unit_id=unit_id).select_related("unit").first()
+    if assessment is None:
+        assessment = Assessment(year=emulation_year, unit=Unit.objects.get(pk=unit_id))
+    ensure_can(request.user, "scoring.sheet.view", assessment)
+    if table is None or not table.criteria.exists():
+        return render(request, "scoring/no_table.html", {"year": emulation_year, "bloc": emulation_year.bloc})
+    editable = can(request.user, "scoring.sheet.fill", assessment)
+    leaves = list(table.criteria.filter(is_leaf=True).order_by("order", "id"))
+    scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
+    data = request.POST if request.method == "POST" else None
+    form = SheetForm(data, request.FILES or None, leaves=leaves, scores=scores, initial={"version": assessment.version})
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        action = request.POST.get("action", "save")
+        saved = False
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if assessment.pk is None:
+                        assessment = services.sheet_for(year=emulation_year, unit=assessment.unit)
+                    services.sheet_save(
+                        assessment=assessment,
+                        entries=form.entries(),
+                        files=form.uploads(),
+                        remove_evidence=[int(v) for v in request.POST.getlist("remove_evidence") if v.isdigit()],
+                        expected_version=form.cleaned_data["version"],
+                        by=request.user,
+                    )
+                saved = True
+                if action == "submit":
+                    services.sheet_submit(assessment=assessment, expected_version=assessment.version, by=request.user)
+            except ValidationError as error:
+                if saved or isinstance(error, services.StaleEdit):
+                    # Keep what was typed, on top of the current version of the sheet.
+                    current = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True).first()
+                    rebound = request.POST.copy()
+                    rebound["version"] = str(current or assessment.version)
+                    form = SheetForm(rebound, leaves=leaves, scores=selectors.scores_by_criterion(assessment))
+                    form.is_valid()
+                if saved:
+                    messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
+                _apply_errors(form, error)
+            else:
+                if action == "submit":
+                    messages.success(request, _("Your sheet was sent to the reviewer."))
+                else:
+                    messages.success(request, _("Your draft was saved."))
+                return redirect("scoring:my-sheet", slug=slug, year=year)
+        uploaded = [f.name for key in request.FILES for f in request.FILES.getlist(key)]
+        if not saved and uploaded:
+            messages.error(
+                request,
+                _("These files were not stored because the form has errors; choose them again: %(files)s")
+                % {"files": ", ".join(uploaded)},
+            )
+    context = _sheet_context(assessment, table, form)
+    context["editable"] = editable
+    return render(request, "scoring/sheet.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def sheet_totals(request, slug, year, unit_id=None):
+    """HTMX: the totals of what is typed, by group and overall (nothing is saved)."""
+    emulation_year = _year(slug, year)
+    unit_id = unit_id or facts(request.user).unit_id
+    assessment = Assessment.objects.filter(year=emulation_year, unit_id=unit_id).first() or Assessment(
+        year=emulation_year, unit_id=unit_id
+    )
+    ensure_can(request.user, "scoring.sheet.view", assessment)
+    table = selectors.table_for_year(emulation_year)
+    if table is None:
+        raise Http404
+    tree = selectors.criteria_tree(table)
+    prefix = "reviewed" if request.POST.get("mode") == "review" else "points"
+    points = {}
+    for node in tree:
+        if node.is_leaf:
+            raw = request.POST.get(f"{prefix}_{node.pk}", "")
+            try:
+                points[node.pk] = PointsField(max_points=node.max_points).clean(raw)
+            except ValidationError:
+                points[node.pk] = None
+    totals = selectors.sheet_totals(
+        tree,
+        points,
+        bonus_cap=emulation_year.setting("bonus_cap"),
+        deduction_cap=emulation_year.setting("deduction_cap"),
+    )
+    return render(
+        request, "scoring/_totals.html", {"totals": totals, "tree": tree, "year": emulation_year, "oob": True}
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("score__assessment__year__bloc"), pk=pk)
+    ensure_can(request.user, "scoring.evidence.download", evidence)
+    return private_file_response(evidence.file, download_name=evidence.original_name)
+
+
+# --- review --------------------------------------------------------------------------------------------
+
+
+@login_required
+def review_list(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.review.list", emulation_year)
+    rows = selectors.review_list(emulation_year)
+    f = facts(request.user)
+    if f.unit_id == emulation_year.deputy_id and f.unit_id != emulation_year.leader_id:
+        rows = [r for r in rows if r.unit.pk == emulation_year.leader_id]
+    publishable, waiting = selectors.publishable(emulation_year)
+    table = selectors.table_for_year(emulation_year)
+    context = {
+        "year": emulation_year,
+        "bloc": emulation_year.bloc,
+        "rows": rows,
+        "publishable": publishable,
+        "waiting": waiting,
+        "table": table,
+    }
+    return render(request, "scoring/review_list.html", context)
+
+
+def _review_target(request, slug, year, unit_id):
+    emulation_year = _year(slug, year)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("unit", "year__bloc__province", "year__leader", "year__deputy"),
+        year=emulation_year,
+        unit_id=unit_id,
+    )
+    return emulation_year, assessment
+
+
+@login_required
+def review_sheet(request, slug, year, unit_id):
+    emulation_year, assessment = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.view", assessment)
+    may_review = can(request.user, "scoring.sheet.review", assessment)
+    table = emulation_year.criteria_table
+    leaves = list(table.criteria.filter(is_leaf=True).order_by("order", "id"))
+    scores = selectors.scores_by_criterion(assessment)
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, leaves=leaves, scores=scores, initial={"version": assessment.version})
+    if request.method == "POST":
+        if not may_review:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.sheet_review(
+                    assessment=assessment,
+                    entries=form.entries(),
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The review was saved."))
+                return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
+    context = _sheet_context(assessment, table, None, review_form=form)
+    context.update(may_review=may_review and assessment.status in ("submitted", "reviewed"), return_form=ReturnForm())
+    return render(request, "scoring/review_sheet.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def review_return(request, slug, year, unit_id):
+    _emulation_year, assessment = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.review", assessment)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sheet_return(assessment=assessment, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The sheet was returned to %(unit)s.") % {"unit": assessment.unit.short_name})
+            return redirect("scoring:review-list", slug=slug, year=year)
+    else:
+        messages.error(request, _("Say what the unit should correct."))
+    return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
+
+
+@login_required
+@require_POST
+def review_finalize(request, slug, year, unit_id):
+    _emulation_year, assessment = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.review", assessment)
+    try:
+        services.sheet_finalize(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
+    messages.success(request, _("The sheet of %(unit)s is final.") % {"unit": assessment.unit.short_name})
+    return redirect("scoring:review-list", slug=slug, year=year)
+
+
+# --- ranking -------------------------------------------------------------------------------------------
+
+
+def _ranking_rows(emulation_year):
+    return selectors.ranking_for_year(emulation_year)
+
+
+@login_required
+def ranking(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.ranking.view", emulation_year)
+    table = selectors.table_for_year(emulation_year)
+    publishable, waiting = selectors.publishable(emulation_year)
+    context = {
+        "year": emulation_year,
+        "bloc": emulation_year.bloc,
+        "rows": _ranking_rows(emulation_year),
+        "table": table,
+        "publishable": publishable,
+        "waiting": waiting,
+        "print_mode": request.GET.get("print") == "1",
+    }
+    return render(request, "scoring/ranking.html", context)
+
+
+@login_required
+@require_POST
+def ranking_publish(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.ranking.publish", emulation_year)
+    try:
+        services.ranking_publish(year=emulation_year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The ranking is published: every member unit can see it now."))
+    return redirect("scoring:ranking", slug=slug, year=year)
+
+
+@login_required
+def ranking_export(request, slug, year):
+    emulation_year = _year(slug, year)
+    ensure_can(request.user, "scoring.ranking.view", emulation_year)
+    rows = [ranking_row_dict(r) for r in _ranking_rows(emulation_year)]
+    title = _("Ranking %(year)s – %(bloc)s") % {"year": emulation_year.year, "bloc": emulation_year.bloc.name}
+    return _xlsx(excel.export_ranking(rows, title=title), f"xep-hang-{slug}-{year}.xlsx")
+
+
+def ranking_row_dict(row) -> dict:
+    return {
+        "rank": row.rank,
+        "unit": row.unit.name,
+        "self_total": row.self_total,
+        "reviewed_total": row.reviewed_total,
+        "bonus": row.bonus,
+        "deductions": row.deductions,
+        "classification": row.classification,
+    }
+
+
+def sheet_url(assessment: Assessment) -> str:
+    year = assessment.year
+    return reverse("scoring:review-sheet", args=[year.bloc.slug, year.year, assessment.unit_id])
