@@ -90,6 +90,14 @@ class BlocForm(forms.ModelForm):
         return code
 
 
+TIE_BREAKS = [
+    ("", _("— nothing more (the units share the rank) —")),
+    ("group_first", _("the higher score of the first group (I)")),
+    ("fewer_deductions", _("fewer deductions")),
+    ("higher_bonus", _("more bonus points")),
+]
+
+
 class BlocSettingsForm(forms.Form):
     """The numbers the law leaves to each province, with the brief's values as defaults."""
 
@@ -101,6 +109,8 @@ class BlocSettingsForm(forms.Form):
     )
     band_good = forms.DecimalField(label=_("“Tốt” from (points)"), min_value=0, max_digits=6, decimal_places=2)
     band_fair = forms.DecimalField(label=_("“Khá” from (points)"), min_value=0, max_digits=6, decimal_places=2)
+    tie_break_first = forms.ChoiceField(label=_("Equal totals: first look at"), choices=TIE_BREAKS, required=False)
+    tie_break_second = forms.ChoiceField(label=_("Then at"), choices=TIE_BREAKS, required=False)
     late_self_assessment = forms.ChoiceField(
         label=_("A self-assessment after its deadline is"),
         choices=[("accept_marked_late", _("accepted but marked late")), ("closed", _("refused (closed)"))],
@@ -134,9 +144,11 @@ class BlocSettingsForm(forms.Form):
     @classmethod
     def initial_for(cls, bloc: Bloc) -> dict:
         bands = {b["label"]: b["min"] for b in bloc.setting("classification_bands")}
-        keys = [k for k in cls.base_fields if not k.startswith("band_")]
+        keys = [k for k in cls.base_fields if not k.startswith(("band_", "tie_break_"))]
         initial = {k: bloc.setting(k) for k in keys}
         initial["reminder_offsets_days"] = ", ".join(str(d) for d in bloc.setting("reminder_offsets_days"))
+        order = [*bloc.setting("tie_break_order"), "", ""]
+        initial.update(tie_break_first=order[0], tie_break_second=order[1])
         initial.update(
             band_excellent=bands.get("Xuất sắc", 90),
             band_good=bands.get("Tốt", 75),
@@ -172,6 +184,8 @@ class BlocSettingsForm(forms.Form):
             {"label": "Khá", "min": float(data.pop("band_fair"))},
             {"label": "Không hoàn thành", "min": 0},
         ]
+        order = [data.pop("tie_break_first"), data.pop("tie_break_second")]
+        data["tie_break_order"] = [key for i, key in enumerate(order) if key and key not in order[:i]]
         for key in ("bonus_cap", "deduction_cap", "summary_page_limit"):
             data[key] = float(data[key])
         data["classification_bands"] = bands

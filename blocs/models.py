@@ -308,3 +308,25 @@ class Person(TimeStampedModel):
     @property
     def is_board(self) -> bool:
         return self.board_province_id is not None
+
+
+class RegisterEntry(models.Model):
+    """The bloc's document register (sổ đăng ký văn bản): one number per type of document and year."""
+
+    bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="register")
+    year = models.PositiveSmallIntegerField(_("year"))
+    doc_type = models.CharField(_("type"), max_length=10, help_text=_("KH, BC, BB, TTr …"))
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("summary"), max_length=300)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("register entry")
+        verbose_name_plural = _("document register")
+        ordering = ["bloc", "-year", "doc_type", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "year", "doc_type", "number"], name="register_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}/{self.doc_type}-{self.bloc.code} ({self.year})"

@@ -15,7 +15,17 @@ from core.audit import audit
 from core.permissions import ensure_can
 
 from .enums import LeaderSource, Phase
-from .models import Bloc, Deadline, EmulationYear, LeaderTerm, Membership, Person, RotationSlot, Unit
+from .models import (
+    Bloc,
+    Deadline,
+    EmulationYear,
+    LeaderTerm,
+    Membership,
+    Person,
+    RegisterEntry,
+    RotationSlot,
+    Unit,
+)
 from .selectors import members_in_year, next_leaders_from_rotation
 
 
@@ -372,3 +382,30 @@ def person_set_active(*, person: Person, active: bool, by) -> Person:
     person.user.save(update_fields=["is_active"])
     audit(by, "blocs.person.activated" if active else "blocs.person.deactivated", person)
     return person
+
+
+def register_next_number(*, bloc: Bloc, year: int, doc_type: str) -> int:
+    last = (
+        RegisterEntry.objects.filter(bloc=bloc, year=year, doc_type=doc_type)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def register_take(*, bloc: Bloc, year: int, doc_type: str, number: int, title: str, by) -> RegisterEntry:
+    """Record a number in the bloc's register; a number already used is refused."""
+    _lock_bloc(bloc)
+    taken = RegisterEntry.objects.filter(bloc=bloc, year=year, doc_type=doc_type, number=number).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "number": _("Number %(number)s/%(type)s-%(code)s of %(year)s is already used for “%(title)s”.")
+                % {"number": f"{number:02d}", "type": doc_type, "code": bloc.code, "year": year, "title": taken.title}
+            }
+        )
+    entry = RegisterEntry.objects.create(bloc=bloc, year=year, doc_type=doc_type, number=number, title=title)
+    audit(by, "blocs.register.taken", entry)
+    return entry

@@ -1,1 +1,156 @@
-"""Models of the conference app (arrive with its issue)."""
+"""The year-end conference: its plan (Kế hoạch) with tasks and contributions, and the delegates."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from blocs.enums import DeadlineKind
+from blocs.models import Deadline, EmulationYear, Unit
+from core.models import TimeStampedModel
+
+from .enums import Actor, PlanStatus
+
+
+class ConferencePlan(TimeStampedModel):
+    """Kế hoạch tổ chức Hội nghị tổng kết: every part of the real 2020 plan. Issuing numbers and freezes a
+    version; a later change makes a new draft version that supersedes it."""
+
+    year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="plans"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    edit_version = models.PositiveIntegerField(default=1)
+    # Số, ký hiệu: the number in the bloc's register of plans (KH) for the calendar year of issue.
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    issued_on = models.DateField(_("date of the document"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_suffix = models.CharField(_("second line of the title"), max_length=300, blank=True)
+    legal_bases = models.JSONField(_("legal bases"), default=list, blank=True)
+    preamble_closing = models.TextField(_("end of the preamble"), blank=True)
+    purpose = models.TextField(_("purpose"))
+    requirements = models.TextField(_("requirements"))
+    agenda = models.JSONField(_("agenda items"), default=list, blank=True)
+    invited = models.JSONField(_("invited delegates"), default=list, blank=True)  # [{"name": …, "count": n}]
+    summoned_text = models.TextField(_("summoned delegates"), blank=True)
+    summoned_per_unit = models.PositiveSmallIntegerField(_("summoned delegates per member unit"), default=2)
+    conference_date = models.DateField(_("conference date"))
+    start_time = models.TimeField(_("start time"))
+    duration = models.CharField(_("duration"), max_length=100, default="½ ngày")
+    venue = models.CharField(_("venue"), max_length=300)
+    funding = models.TextField(_("funding"), blank=True)
+    closing = models.TextField(_("closing paragraph"), blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)  # [{"name": …, "purpose": …}]
+    signer_authority = models.CharField(_("authority line"), max_length=200)
+    signer_body = models.CharField(_("signing body"), max_length=200, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=200)
+    signer_name = models.CharField(_("signer's name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("conference plan")
+        verbose_name_plural = _("conference plans")
+        ordering = ["year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="plan_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – v{self.version}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
+
+    @property
+    def number_text(self) -> str:
+        number = f"{self.number:02d}" if self.number else "…"
+        return f"{number}/KH-{self.year.bloc.code}"
+
+
+class PlanTask(models.Model):
+    """A task of section III, with its due date or window, written into the year's calendar."""
+
+    plan = models.ForeignKey(ConferencePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    actor = models.CharField(_("who"), max_length=20, choices=Actor.choices)
+    text = models.TextField(_("task"))
+    kind = models.CharField(_("calendar kind"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.OTHER)
+    opens_on = models.DateField(_("from"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    follow_up = models.BooleanField(
+        _("after the conference"), default=False, help_text=_("A follow-up task may fall after the conference.")
+    )
+    in_calendar = models.BooleanField(_("write into the calendar"), default=True)
+    note = models.CharField(
+        _("note in the text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in brackets after the task, e.g. “xong trước ngày 25/10/2020”."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    deadline = models.OneToOneField(Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "actor", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True) | Q(due_on__isnull=True) | Q(opens_on__lte=models.F("due_on")),
+                name="task_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PlanContribution(models.Model):
+    """A member unit's share of the conference's funding, or its waiver with the reason."""
+
+    plan = models.ForeignKey(ConferencePlan, on_delete=models.CASCADE, related_name="contributions")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0, default=0)
+    waived = models.BooleanField(_("waived"), default=False)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="one_contribution_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.amount}"
+
+
+class Delegate(TimeStampedModel):
+    """A person a member unit sends to the conference."""
+
+    year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="delegates"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=200)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["year", "unit__name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -437,7 +437,7 @@ def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None =
     _notify_unit(
         assessment.unit,
         title=_("Your self-assessment was finalized"),
-        body=_("The leader unit closed the review of your sheet for %(year)s.") % {"year": year.year},
+        body=_("The reviewer closed the review of your sheet for %(year)s.") % {"year": year.year},
         link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
         key=f"sheet-final:{assessment.pk}",
     )

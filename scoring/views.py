@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from blocs.models import EmulationYear, Unit
@@ -116,7 +117,15 @@ def table_copy(request, slug, year):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(n)d criteria were copied from the previous year.") % {"n": len(created)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d criterion was copied from the earlier table.",
+                "%(n)d criteria were copied from the earlier table.",
+                len(created),
+            )
+            % {"n": len(created)},
+        )
     return redirect("scoring:table", slug=slug, year=year)
 
 
@@ -134,7 +143,11 @@ def table_import(request, slug, year):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("%(n)d criteria were imported.") % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("%(n)d criterion was imported.", "%(n)d criteria were imported.", len(created))
+                % {"n": len(created)},
+            )
             return redirect("scoring:table", slug=slug, year=year)
     context = {"form": form, "year": emulation_year, "bloc": emulation_year.bloc, "row_errors": row_errors}
     return render(request, "scoring/table_import.html", context, status=400 if row_errors else 200)

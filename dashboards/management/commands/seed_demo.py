@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from blocs import demo as blocs_demo
+from conference import demo as conference_demo
 from scoring import demo as scoring_demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         result = blocs_demo.seed()
         scoring_demo.seed()
+        conference_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(b.name for b in result["blocs"])))
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {blocs_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,17 @@
+"""Choices of the conference app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class Actor(models.TextChoices):
+    """Who carries out a task of the plan (section III of the plan)."""
+
+    LEADER = "leader", _("The leader unit")
+    MEMBERS = "members", _("The member units")
+    NEXT_LEADER = "next_leader", _("Next year's leader unit")

@@ -1,0 +1,23 @@
+"""Rules of the conference app: the leader (and the board) edit and issue the plan; members read it and
+register their own delegates."""
+
+from blocs.roles import facts, is_board_of, is_leader, is_member
+from core.permissions import rule
+
+
+@rule("conference.plan.view")
+def may_view_plan(user, year) -> bool:
+    return is_board_of(user, year.bloc.province_id) or is_member(user, year)
+
+
+@rule("conference.plan.edit")
+def may_edit_plan(user, year) -> bool:
+    return not year.is_closed and (is_leader(user, year) or is_board_of(user, year.bloc.province_id))
+
+
+@rule("conference.delegates.register")
+def may_register_delegates(user, target) -> bool:
+    year, unit = target
+    if year.is_closed:
+        return False
+    return (facts(user).unit_id == unit.pk and is_member(user, year)) or is_leader(user, year)

@@ -1,0 +1,85 @@
+"""The structure of an official document, independent of its output format."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+
+def vietnamese_date(place: str, day: datetime.date) -> str:
+    """ "Tuyên Quang, ngày 05 tháng 11 năm 2020": a leading zero for days 1–9 and months 1–2 (Decree 30)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class Header:
+    parent_body: str  # e.g. "UBND TỈNH TUYÊN QUANG" (upper case, not bold)
+    issuer: str  # e.g. "KHỐI THI ĐUA NỘI CHÍNH" (upper case, bold)
+    number: str  # e.g. "53/KH-KTĐNC" (shown as "Số: 53/KH-KTĐNC")
+    place: str
+    date: datetime.date
+    issuer_lines: tuple[str, ...] = ()  # further lines of the issuing body, if it has two
+
+    @property
+    def place_and_date(self) -> str:
+        return vietnamese_date(self.place, self.date)
+
+
+# Inline emphasis inside a block: **bold** and *italic*, as written in the seed plan.
+INLINE = re.compile(r"(\*\*.+?\*\*|\*.+?\*)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the body. kinds: "section" (I. MỤC ĐÍCH…), "heading" (1. Mục đích), "subheading" (a. …),
+    "paragraph", "bullet" (a line starting with "- "), "line" (unindented, e.g. "Tổng số: 23 người")."""
+
+    kind: str
+    text: str
+
+    def runs(self) -> list[tuple[str, bool, bool]]:
+        """The text as (text, bold, italic) runs."""
+        result = []
+        for part in INLINE.split(self.text):
+            if not part:
+                continue
+            if part.startswith("**") and part.endswith("**") and len(part) > 4:
+                result.append((part[2:-2], True, False))
+            elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+                result.append((part[1:-1], False, True))
+            else:
+                result.append((part, False, False))
+        return result
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    purpose: str = ""  # e.g. "B/cáo", "T/hiện"
+
+
+@dataclass(frozen=True)
+class Signature:
+    authority: str  # "TM. …", "KT. …", or the body's title, upper case
+    body: str  # the second line, e.g. "THANH TRA TỈNH TUYÊN QUANG" (may be empty)
+    position: str  # e.g. "PHÓ CHÁNH THANH TRA"
+    name: str  # full name, no titles
+
+
+@dataclass
+class OfficialDocument:
+    header: Header
+    doc_type: str  # "KẾ HOẠCH", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH"
+    title_lines: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    recipients: list[Recipient] = field(default_factory=list)
+    signature: Signature | None = None
+    file_stem: str = "van-ban"
+
+    def recipient_lines(self) -> list[str]:
+        """Decree 30: each line starts with "-" and ends with ";", the last with "."."""
+        lines = []
+        for i, r in enumerate(self.recipients):
+            text = f"- {r.name}" + (f" ({r.purpose})" if r.purpose else "")
+            lines.append(text + ("." if i == len(self.recipients) - 1 else ";"))
+        return lines
