@@ -9,4 +9,20 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference and reports")
 
     def ready(self) -> None:
+        from core.documents import registry
+
         from . import permissions  # noqa: F401  (registers the rules)
+        from .documents import plan_document
+        from .models import ConferencePlan
+
+        registry.register(
+            registry.DocumentKind(
+                name="conference.plan",
+                load=lambda pk: ConferencePlan.objects.select_related("year__bloc__province", "year__leader").get(
+                    pk=pk
+                ),
+                build=plan_document,
+                version=lambda plan: plan.version,
+                view_action="conference.plan.document",
+            )
+        )

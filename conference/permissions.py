@@ -21,3 +21,11 @@ def may_register_delegates(user, target) -> bool:
     if year.is_closed:
         return False
     return (facts(user).unit_id == unit.pk and is_member(user, year)) or is_leader(user, year)
+
+
+@rule("conference.plan.document")
+def may_read_plan_document(user, plan) -> bool:
+    """A plan's rendered files: whoever may read the plan; drafts only to those who may edit it."""
+    if plan.is_issued:
+        return may_view_plan(user, plan.year)
+    return may_edit_plan(user, plan.year)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("blocs.urls")),
     path("", include("scoring.urls")),
+    path("", include("conference.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

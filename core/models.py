@@ -137,3 +137,40 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class RenderedDocument(TimeStampedModel):
+    """A stored rendering (PDF or DOCX) of an official document: versioned, never re-rendered on download.
+    `kind` names the builder registered in core.documents.registry; `object_id` the record it renders."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    kind = models.CharField(_("kind"), max_length=50)
+    object_id = models.CharField(_("object"), max_length=64)
+    object_version = models.PositiveIntegerField(_("version of the document"), default=1)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    seconds = models.FloatField(_("render time (s)"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "object_id", "format"])]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.kind} {self.object_id} v{self.object_version}.{self.format}"

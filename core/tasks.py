@@ -21,3 +21,10 @@ def send_outbox_task(message_ids: list[int]) -> None:
 def flush_outbox_task() -> None:
     """Beat's safety net: retry due failures and send anything whose after-commit enqueue was lost."""
     notifications.outbox_flush()
+
+
+@shared_task(name="core.render_document", queue="documents", ignore_result=True)
+def render_document_task(rendered_id: int) -> None:
+    from core.documents.services import document_render
+
+    document_render(rendered_id=rendered_id)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("documents/<int:pk>/status/", views.document_status, name="document-status"),
 ]

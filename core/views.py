@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -75,3 +75,32 @@ def notification_read_all(request):
     if notes.notification_mark_all_read(by=request.user):
         messages.success(request, _("All notifications are marked as read."))
     return redirect("core:notification-list")
+
+
+@login_required
+def document_download(request, pk):
+    """A stored rendering, to whoever may read the record it renders."""
+    from core.documents import registry
+    from core.files import private_file_response
+    from core.models import RenderedDocument
+    from core.permissions import ensure_can
+
+    rendered = get_object_or_404(RenderedDocument, pk=pk)
+    spec = registry.get(rendered.kind)
+    ensure_can(request.user, spec.view_action, spec.load(rendered.object_id))
+    if rendered.status != RenderedDocument.Status.DONE:
+        raise Http404
+    return private_file_response(rendered.file, download_name=rendered.file_name)
+
+
+@login_required
+def document_status(request, pk):
+    """HTMX: the progress of one rendering; polls itself until the file is ready or failed."""
+    from core.documents import registry
+    from core.models import RenderedDocument
+    from core.permissions import ensure_can
+
+    rendered = get_object_or_404(RenderedDocument, pk=pk)
+    spec = registry.get(rendered.kind)
+    ensure_can(request.user, spec.view_action, spec.load(rendered.object_id))
+    return render(request, "core/_document_status.html", {"doc": rendered})

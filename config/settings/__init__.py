@@ -200,6 +200,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# PDFs render on their own queue, so a long rendering never holds up mail or reminders.
+CELERY_TASK_ROUTES = {"core.render_document": {"queue": "documents"}}
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
