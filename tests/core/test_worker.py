@@ -32,7 +32,14 @@ def redis_worker(settings):
     app.conf.broker_transport_options = {}
     _reset_pools(app)
     try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING") as worker:
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            queues=["celery", "documents"],
+        ) as worker:
             yield worker
     finally:
         app.conf.broker_url, app.conf.broker_transport_options = old
