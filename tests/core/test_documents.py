@@ -113,6 +113,3 @@ def test_a_real_worker_renders_the_plan_on_the_documents_queue(redis_worker, set
         time.sleep(0.2)
     assert rendered.status == RenderedDocument.Status.DONE, rendered.error
     assert default_storage.open(rendered.file.name).read(5) == b"%PDF-"
-
-
-from tests.core.test_worker import redis_worker  # noqa: E402, F401  (the fixture that starts a real worker)

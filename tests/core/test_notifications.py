@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from core.context_processors import notifications as notifications_context
@@ -24,7 +24,6 @@ from core.notifications import (
     outbox_flush,
     outbox_send,
 )
-from tests.core.test_worker import redis_worker  # noqa: F401  (a fixture, used by the worker test below)
 from tests.factories import UserFactory
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -85,7 +84,8 @@ def later(monkeypatch):
 # --- notify --------------------------------------------------------------------------------------------
 
 
-def test_notify_creates_a_notification_per_active_user_and_mail_for_those_with_an_address(db):
+def test_notify_creates_a_notification_per_active_user_and_mail_for_those_with_an_address(db, settings):
+    settings.SITE_URL = ""  # no link line in the mail body
     with_mail = UserFactory(username="an", email="an@example.vn")
     without_mail = UserFactory(username="binh", email="")
     inactive = UserFactory(username="chi", is_active=False)
@@ -282,7 +282,9 @@ def test_the_list_shows_the_users_notifications_newest_first_with_the_unread_cou
     assert [(n.title, n.is_read) for n in response.context["notifications"]] == [("Mới", False), ("Cũ", True)]
     html = response.content.decode()
     assert html.count("list-group-item-warning") == 1
-    assert '1<span class="visually-hidden"> unread notifications</span>' in html
+    with translation.override("vi"):
+        label = translation.gettext("unread notifications")
+    assert f'1<span class="visually-hidden"> {label}</span>' in html
 
 
 def test_the_list_is_paginated_thirty_a_page(db, client_as):
@@ -404,7 +406,7 @@ def test_admin_retries_a_failed_email_now(db, client_as, settings):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_notify_is_mailed_by_the_real_worker(redis_worker, settings):  # noqa: F811
+def test_a_committed_notify_is_mailed_by_the_real_worker(redis_worker, settings):
     settings.EMAIL_BACKEND = LOCMEM  # locmem's outbox is per process; the test worker is a thread of this one
     user = UserFactory(email="an@example.vn")
 
