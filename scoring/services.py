@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,7 +95,11 @@ def criterion_save(*, criterion: Criterion, by) -> Criterion:
 def criterion_delete(*, criterion: Criterion, by) -> None:
     table = criterion.table
     ensure_can(by, "scoring.table.edit", table)
-    if Score.objects.filter(criterion__in=[criterion, *criterion.children.all()]).exists():
+    # The node and everything under it (a table has at most three levels).
+    subtree = Criterion.objects.filter(
+        models.Q(pk=criterion.pk) | models.Q(parent=criterion) | models.Q(parent__parent=criterion)
+    )
+    if Score.objects.filter(criterion__in=subtree).exists():
         raise ValidationError(_("Units have already scored this criterion; it cannot be deleted."))
     audit(by, "scoring.criterion.deleted", criterion, code=criterion.code, title=criterion.title)
     criterion.delete()
@@ -285,8 +289,11 @@ def sheet_submit(
     at = at or timezone.now()
     year = assessment.year
     deadline = self_assessment_deadline(year=year, unit=assessment.unit)
-    late = deadline is not None and at > deadline.due_at
-    if late and year.setting("late_self_assessment") == "closed":
+    first = assessment.versions.order_by("number").first()
+    # A correction the reviewer asked for is never refused for the deadline, and late only if the first
+    # sending was.
+    late = first.is_late if first is not None else (deadline is not None and at > deadline.due_at)
+    if first is None and late and year.setting("late_self_assessment") == "closed":
         raise ValidationError(_("The self-assessment deadline has passed and this bloc accepts no late sheets."))
     if deadline is not None and deadline.opens_at and at < deadline.opens_at:
         raise ValidationError(_("Self-assessment is not open yet."))

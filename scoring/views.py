@@ -18,7 +18,7 @@ from core.permissions import can, ensure_can
 
 from . import excel, selectors, services
 from .forms import CriterionForm, ImportForm, PointsField, ReturnForm, ReviewForm, SheetForm
-from .models import Assessment, Criterion, Evidence, ScoreChange
+from .models import Assessment, CriteriaTable, Criterion, Evidence, ScoreChange
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,12 +50,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def table_detail(request, slug, year):
     emulation_year = _year(slug, year)
     ensure_can(request.user, "scoring.table.view", emulation_year)
-    table = (
-        services.table_for(emulation_year)
-        if can(request.user, "blocs.year.manage", emulation_year)
-        or (facts(request.user).unit_id == emulation_year.leader_id)
-        else selectors.table_for_year(emulation_year)
-    )
+    table = selectors.table_for_year(emulation_year)
     tree = selectors.criteria_tree(table) if table else []
     context = {
         "year": emulation_year,
@@ -64,6 +59,7 @@ def table_detail(request, slug, year):
         "tree": tree,
         "frozen": selectors.table_is_frozen(table) if table else False,
         "may_edit": table is not None and can(request.user, "scoring.table.edit", table),
+        "may_edit_empty": can(request.user, "scoring.table.edit", table or CriteriaTable(year=emulation_year)),
         "standard_total": sum(c.max_points for c in tree if c.parent_id is None and c.kind == "standard"),
         "import_form": ImportForm(),
     }
@@ -72,9 +68,13 @@ def table_detail(request, slug, year):
 
 def _editable_table(request, slug, year):
     emulation_year = _year(slug, year)
-    table = services.table_for(emulation_year)
-    ensure_can(request.user, "scoring.table.edit", table)
-    return emulation_year, table
+    # Ask first (the rule works on an unsaved table): a refused request must create nothing.
+    ensure_can(
+        request.user,
+        "scoring.table.edit",
+        selectors.table_for_year(emulation_year) or CriteriaTable(year=emulation_year),
+    )
+    return emulation_year, services.table_for(emulation_year)
 
 
 @login_required

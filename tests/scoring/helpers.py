@@ -1,6 +1,5 @@
 """Plain helpers for the scoring tests: a criteria table, sheets filled and sent through the services."""
 
-import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -15,6 +14,7 @@ from scoring.demo import tiny_pdf
 from scoring.enums import CriterionKind
 from scoring.excel import CriterionRow, replace_criteria
 from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion
+from tests.factories import MembershipFactory, UnitFactory, officer_of
 
 S, B, D = CriterionKind.STANDARD, CriterionKind.BONUS, CriterionKind.DEDUCTION
 
@@ -71,6 +71,17 @@ def wide_table(n: int) -> list[tuple]:
 
 def criteria(year: EmulationYear) -> dict[str, Criterion]:
     return {c.code: c for c in Criterion.objects.filter(table__year=year)}
+
+
+def add_members(world, n: int) -> list[Unit]:
+    """`n` more member units of the world's bloc, each with an officer."""
+    units = []
+    for _ in range(n):
+        unit = UnitFactory(province=world.bloc.province)
+        MembershipFactory(bloc=world.bloc, unit=unit, start_year=2019)
+        officer_of(unit)
+        units.append(unit)
+    return units
 
 
 def fresh(year: EmulationYear) -> EmulationYear:
@@ -183,8 +194,3 @@ class FormValues(HTMLParser):
 
 def form_values(response) -> dict[str, str]:
     return FormValues(response.content.decode()).values
-
-
-def text_of(response) -> str:
-    """The page's text with tags dropped and spaces collapsed (entities left as they are)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
