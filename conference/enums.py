@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
+    DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+    ISSUED = "issued", pgettext_lazy("plan status", "Issued")
 
 
 class Actor(models.TextChoices):

@@ -7,9 +7,9 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blocs.enums import DeadlineKind
 from blocs.forms import DateInput, TimeInput
@@ -191,15 +191,13 @@ class PlanForm(forms.ModelForm):
     def clean_recipients(self) -> list[dict]:
         recipients, errors = [], []
         for n, line in _lines(self.cleaned_data["recipients"]):
-            name, bar, purpose = line.rpartition("|") if "|" in line else (line, "", "")
+            name, _bar, purpose = line.rpartition("|") if "|" in line else (line, "", "")
             name = name.strip().removeprefix("- ").rstrip(";.").strip()
             purpose = purpose.strip().strip("();. ").strip()
             if not name or line.count("|") > 1:
                 errors.append(
                     forms.ValidationError(
-                        _(
-                            "Line %(n)d: write the recipient, then optionally a vertical bar and the purpose (“%(line)s”)."
-                        ),
+                        _("Line %(n)d: write the recipient and, after a vertical bar, its purpose (“%(line)s”)."),
                         params={"n": n, "line": line},
                     )
                 )
@@ -228,7 +226,22 @@ class TaskForm(forms.ModelForm):
         return exclude
 
 
-TaskFormSet = inlineformset_factory(ConferencePlan, PlanTask, form=TaskForm, extra=2, can_delete=True)
+class BaseTaskFormSet(forms.BaseFormSet):
+    """The plan's tasks as plain rows. plan_save replaces every task on each save, so the rows carry no
+    database ids: a form opened before someone else's save still binds, and a stale save can be retried."""
+
+    def kept_forms(self) -> list:
+        """The rows that make the plan's tasks, in order: not deleted, and not an untouched empty row."""
+        return [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+    @staticmethod
+    def initial_for(plan: ConferencePlan) -> list[dict]:
+        if plan.pk is None:
+            return []
+        return [{name: getattr(t, name) for name in TaskForm._meta.fields} for t in plan.tasks.all()]
+
+
+TaskFormSet = forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=2, can_delete=True)
 
 
 class AmountField(forms.DecimalField):
@@ -247,6 +260,10 @@ class ContributionForm(forms.ModelForm):
         model = PlanContribution
         fields = ["unit", "amount", "waived", "reason"]
 
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
     def clean(self):
         data = super().clean()
         if data.get("waived") and not (data.get("reason") or "").strip():
@@ -254,51 +271,42 @@ class ContributionForm(forms.ModelForm):
         return data
 
 
-class BaseContributionFormSet(BaseInlineFormSet):
-    def __init__(self, *args, year: EmulationYear, **kwargs):
-        self.year = year
-        super().__init__(*args, **kwargs)
+class BaseContributionFormSet(forms.BaseFormSet):
+    """Contributions as plain rows, for the same reason as the tasks; at most one per unit."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.fields["unit"].queryset = self.units
-        return form
+    def kept_forms(self) -> list:
+        return [f for f in self.forms if f.cleaned_data.get("unit") and not f.cleaned_data.get("DELETE")]
 
-    @property
-    def empty_form(self):
-        form = super().empty_form
-        form.fields["unit"].queryset = self.units
-        return form
-
-    @property
-    def units(self):
-        if not hasattr(self, "_units"):
-            self._units = members_in_year(bloc=self.year.bloc, year=self.year.year)
-        return self._units
+    @staticmethod
+    def initial_for(plan: ConferencePlan) -> list[dict]:
+        if plan.pk is None:
+            return []
+        return [
+            {"unit": c.unit_id, "amount": c.amount, "waived": c.waived, "reason": c.reason}
+            for c in plan.contributions.order_by("unit__name")
+        ]
 
     def clean(self):
         super().clean()
         seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE") or not form.cleaned_data.get("unit"):
-                continue
+        for form in self.kept_forms():
             unit = form.cleaned_data["unit"]
             if unit.pk in seen:
                 form.add_error("unit", _("%(unit)s has two contributions; keep one.") % {"unit": unit.short_name})
             seen.add(unit.pk)
 
-    def validate_unique(self):
-        pass  # the check above says it in words; the plan's rows are replaced as a whole on save
+
+ContributionFormSet = forms.formset_factory(ContributionForm, formset=BaseContributionFormSet, extra=1, can_delete=True)
 
 
-ContributionFormSet = inlineformset_factory(
-    ConferencePlan,
-    PlanContribution,
-    form=ContributionForm,
-    formset=BaseContributionFormSet,
-    extra=1,
-    can_delete=True,
-)
+def plan_formsets(data, plan: ConferencePlan) -> tuple[BaseTaskFormSet, BaseContributionFormSet]:
+    year = plan.year
+    units = members_in_year(bloc=year.bloc, year=year.year)
+    tasks = TaskFormSet(data, initial=BaseTaskFormSet.initial_for(plan), prefix="tasks")
+    shares = ContributionFormSet(
+        data, initial=BaseContributionFormSet.initial_for(plan), prefix="shares", form_kwargs={"units": units}
+    )
+    return tasks, shares
 
 
 class IssueForm(forms.Form):

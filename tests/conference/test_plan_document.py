@@ -110,7 +110,7 @@ def test_recipients_bottom_left_and_signature_bottom_right(pages):
     last = pages[-1]
     centre = last["width"] / 2
     recipients_x, recipients_top = line_top(last, "Nơi nhận:")
-    signer_x, signer_top = line_top(last, "Vũ Đức Thọ")
+    signer_x, _signer_top = line_top(last, "Vũ Đức Thọ")
     authority_x, authority_top = line_top(last, "TRƯỞNG KHỐI THI ĐUA NỘI CHÍNH")
     assert recipients_x < centre < authority_x
     assert signer_x > centre

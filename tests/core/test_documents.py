@@ -113,3 +113,39 @@ def test_a_real_worker_renders_the_plan_on_the_documents_queue(redis_worker, set
         time.sleep(0.2)
     assert rendered.status == RenderedDocument.Status.DONE, rendered.error
     assert default_storage.open(rendered.file.name).read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        (None, 302),  # anonymous: to the login page
+        ("bantdkt", 200),  # the board of the province
+        ("thanhtra", 200),  # the leader unit
+        ("tuphap", 200),  # a member: the plan is issued
+        ("yte", 403),  # an officer of another bloc
+    ],
+)
+@pytest.mark.parametrize("url_name", ["core:document-download", "core:document-status"])
+def test_a_rendering_is_served_only_to_who_may_read_the_plan(
+    client, settings, tmp_path, django_capture_on_commit_callbacks, username, expected, url_name
+):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from core.documents.services import document_request
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path)}},
+    }
+    plan = _demo_plan()
+    with django_capture_on_commit_callbacks(execute=True):
+        rendered = document_request(kind="conference.plan", obj=plan, fmt="pdf", by=plan.issued_by)
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(reverse(url_name, args=[rendered.pk]))
+    assert response.status_code == expected
+    if expected == 200 and url_name == "core:document-download":
+        assert response["Content-Disposition"] == 'attachment; filename="ke-hoach-ktdnc-2020-v1.pdf"'
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
