@@ -130,8 +130,14 @@ class BlocSettingsForm(forms.Form):
     quorum_percent = forms.IntegerField(label=_("Quorum (percentage of members present)"), min_value=0, max_value=100)
     allow_self_vote = forms.BooleanField(label=_("A unit may vote for itself"), required=False)
     reminder_offsets_days = forms.CharField(
-        label=_("Reminders (days before the deadline; negative means after)"),
-        help_text=_("Comma-separated, e.g. 7, 3, 1, 0, -1"),
+        label=_("Reminders before a deadline (days before it)"),
+        help_text=_("Comma-separated, e.g. 7, 3, 1"),
+    )
+    overdue_reminder_days = forms.IntegerField(
+        label=_("Reminders after a deadline (one a day, for this many days)"), min_value=0, max_value=30
+    )
+    late_submission_grace_days = forms.IntegerField(
+        label=_("Late reports accepted (and marked late) for this many days"), min_value=0, max_value=90
     )
     summary_page_limit = forms.DecimalField(
         label=_("Summary report page limit (A4 pages)"),
@@ -162,8 +168,8 @@ class BlocSettingsForm(forms.Form):
             days = sorted({int(part) for part in raw.replace(";", ",").split(",") if part.strip()}, reverse=True)
         except ValueError as exc:
             raise forms.ValidationError(_("Write whole numbers of days separated by commas.")) from exc
-        if any(abs(d) > 90 for d in days):
-            raise forms.ValidationError(_("A reminder can be at most 90 days from its deadline."))
+        if any(d < 0 or d > 90 for d in days):
+            raise forms.ValidationError(_("Write days before the deadline, from 0 to 90."))
         return days
 
     def clean(self):

@@ -16,3 +16,15 @@ class Actor(models.TextChoices):
     LEADER = "leader", _("The leader unit")
     MEMBERS = "members", _("The member units")
     NEXT_LEADER = "next_leader", _("Next year's leader unit")
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class AnswerStatus(models.TextChoices):
+    PENDING = "pending", _("Not answered yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

@@ -29,3 +29,21 @@ def may_read_plan_document(user, plan) -> bool:
     if plan.is_issued:
         return may_view_plan(user, plan.year)
     return may_edit_plan(user, plan.year)
+
+
+@rule("conference.submission.upload")
+def may_upload(user, target) -> bool:
+    """A unit's officer sends their own unit's files while the year is open."""
+    deadline, unit = target
+    return not deadline.year.is_closed and facts(user).unit_id == unit.pk
+
+
+@rule("conference.submission.decide")
+def may_decide(user, year) -> bool:
+    """The leader accepts or returns submissions and grants extensions."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("conference.submission.view_all")
+def may_view_all_submissions(user, year) -> bool:
+    return is_board_of(user, year.bloc.province_id) or is_leader(user, year)

@@ -20,3 +20,8 @@ urlpatterns = [
     path(Y + "delegates/<int:pk>/remove/", views.delegate_remove, name="delegate-remove"),
     path(Y + "delegates/attendance/", views.attendance, name="attendance"),
 ]
+
+# Each part of the app keeps its URLs in its own module; they share the "conference" namespace.
+from . import urls_comments, urls_reminders, urls_submissions  # noqa: E402
+
+urlpatterns += urls_submissions.urlpatterns + urls_comments.urlpatterns + urls_reminders.urlpatterns

@@ -231,8 +231,13 @@ BLOC_SETTING_DEFAULTS = {
     "vote_denominator": "members",
     "quorum_percent": 67,
     "allow_self_vote": False,
-    "reminder_offsets_days": [7, 3, 1, 0, -1, -3],
+    "reminder_offsets_days": [7, 3, 1],
     "summary_page_limit": 1.5,
+    # Reports after their due date are accepted and marked late for this many days; then the deadline closes
+    # (an extension reopens it for one unit).
+    "late_submission_grace_days": 7,
+    # Reminders after a due date: one a day for this many days, to units that have not submitted.
+    "overdue_reminder_days": 3,
 }
 
 LOGGING = {

@@ -325,6 +325,8 @@ SETTINGS_POST = {
     "vote_denominator": "members",
     "quorum_percent": "67",
     "reminder_offsets_days": "7, 1",
+    "overdue_reminder_days": "3",
+    "late_submission_grace_days": "7",
     "summary_page_limit": "1.5",
 }
 

@@ -1,0 +1,3 @@
+"""URLs of the submissions pages (appended to conference/urls.py, same namespace)."""
+
+urlpatterns: list = []
