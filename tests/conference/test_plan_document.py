@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from django.conf import settings
 from docx import Document
 
 from blocs import demo as blocs_demo
@@ -19,7 +18,8 @@ from conference.models import ConferencePlan
 from core.documents import render_docx, render_html, render_pdf
 
 MM = 72 / 25.4
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "domain" / "seed-plan-2020.txt"
+# The real plan, Kế hoạch số 53/KH-KTĐNC (Tuyên Quang, 2020), as text: the document the system reproduces.
+REFERENCE = Path(__file__).resolve().parent / "data" / "seed-plan-2020.txt"
 SECTIONS = ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG", "III. TỔ CHỨC THỰC HIỆN", "Nơi nhận"]
 
 
