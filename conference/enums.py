@@ -26,5 +26,5 @@ class SubmissionStatus(models.TextChoices):
 
 class AnswerStatus(models.TextChoices):
     PENDING = "pending", _("Not answered yet")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    ACCEPTED = "accepted", pgettext_lazy("comment answer", "Accepted")
+    DECLINED = "declined", pgettext_lazy("comment answer", "Declined")

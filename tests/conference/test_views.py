@@ -175,9 +175,19 @@ def test_every_conference_url_name_has_a_permission_row():
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
+    import conference.urls_comments
+    import conference.urls_reminders
+    import conference.urls_submissions
+
+    # The submissions, comments and reminders URLs have their own tables in their own test modules.
+    elsewhere = {
+        f"conference:{p.name}"
+        for module in (conference.urls_comments, conference.urls_reminders, conference.urls_submissions)
+        for p in module.urlpatterns
+    }
     resolved = {name for name in names(get_resolver().url_patterns) if name.startswith("conference:")}
 
-    assert resolved == set(URLS)
+    assert resolved - elsewhere == set(URLS)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
