@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Person, Unit
 from blocs.selectors import members_in_year
 from core.audit import audit
+from core.i18n import later
 from core.notifications import notify
 from core.permissions import ensure_can
 from core.validators import UploadValidator, sniff
@@ -109,6 +111,8 @@ def check_file(upload, *, deadline: Deadline) -> dict:
                     _("The file “%(name)s” is encrypted or password-protected; send it without protection.")
                     % {"name": upload.name}
                 )
+            if not reader.pages:
+                raise PdfReadError("no page")  # a PDF without pages is unreadable as a report (and unmeasurable)
             measured["pages"] = len(reader.pages)
         except (PdfReadError, ValueError, KeyError, OSError) as exc:
             raise ValidationError(
@@ -206,8 +210,8 @@ def submission_accept(*, submission: Submission, by) -> Submission:
     audit(by, "conference.submission.accepted", submission)
     _notify_unit(
         submission.unit,
-        title=_("Accepted: %(title)s") % {"title": submission.deadline.title[:120]},
-        body=_("The leader unit accepted your submission."),
+        title=later(gettext_noop("Accepted: %(title)s"), title=submission.deadline.title[:120]),
+        body=later(gettext_noop("The leader unit accepted your submission.")),
         link=_link(submission.deadline),
         key=f"submission-accepted:{submission.pk}",
     )
@@ -230,7 +234,7 @@ def submission_return(*, submission: Submission, note: str, by) -> Submission:
     audit(by, "conference.submission.returned", submission, note=note, versions=count)
     _notify_unit(
         submission.unit,
-        title=_("Returned for correction: %(title)s") % {"title": submission.deadline.title[:120]},
+        title=later(gettext_noop("Returned for correction: %(title)s"), title=submission.deadline.title[:120]),
         body=note,
         link=_link(submission.deadline),
         key=f"submission-returned:{submission.pk}:{count}",
@@ -251,9 +255,12 @@ def extension_grant(*, deadline: Deadline, unit: Unit, due_at: datetime.datetime
     audit(by, "conference.extension.granted", extension, due_at=due_at.isoformat(), reason=reason)
     _notify_unit(
         unit,
-        title=_("Extension: %(title)s") % {"title": deadline.title[:120]},
-        body=_("New due date: %(date)s. %(reason)s")
-        % {"date": timezone.localtime(due_at).strftime("%d/%m/%Y %H:%M"), "reason": reason},
+        title=later(gettext_noop("Extension: %(title)s"), title=deadline.title[:120]),
+        body=later(
+            gettext_noop("New due date: %(date)s. %(reason)s"),
+            date=timezone.localtime(due_at).strftime("%d/%m/%Y %H:%M"),
+            reason=reason,
+        ),
         link=_link(deadline),
         key=f"extension:{extension.pk}:{due_at.isoformat()}",
     )

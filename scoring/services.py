@@ -10,9 +10,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from blocs.models import EmulationYear, Person, Unit
 from core.audit import audit
+from core.i18n import later
 from core.notifications import notify
 from core.permissions import ensure_can
 
@@ -337,9 +339,14 @@ def sheet_submit(
     if reviewer_unit is not None:
         _notify_unit(
             reviewer_unit,
-            title=_("%(unit)s sent its self-assessment") % {"unit": assessment.unit.short_name},
-            body=_("Version %(n)d, total %(total)s points%(late)s.")
-            % {"n": number, "total": total, "late": _(", late") if late else ""},
+            title=later(gettext_noop("%(unit)s sent its self-assessment"), unit=assessment.unit.short_name),
+            body=later(
+                gettext_noop("Version %(n)s, total %(total)s points, late.")
+                if late
+                else gettext_noop("Version %(n)s, total %(total)s points."),
+                n=number,
+                total=total,
+            ),
             link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/sheets/{assessment.unit_id}/",
             key=f"sheet-submitted:{assessment.pk}:{number}",
         )
@@ -422,7 +429,7 @@ def sheet_return(*, assessment: Assessment, note: str, by) -> Assessment:
     year = assessment.year
     _notify_unit(
         assessment.unit,
-        title=_("Your self-assessment was returned for correction"),
+        title=later(gettext_noop("Your self-assessment was returned for correction")),
         body=note,
         link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
         key=f"sheet-returned:{assessment.pk}:{assessment.version}",
@@ -443,8 +450,8 @@ def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None =
     year = assessment.year
     _notify_unit(
         assessment.unit,
-        title=_("Your self-assessment was finalized"),
-        body=_("The reviewer closed the review of your sheet for %(year)s.") % {"year": year.year},
+        title=later(gettext_noop("Your self-assessment was finalized")),
+        body=later(gettext_noop("The reviewer closed the review of your sheet for %(year)s."), year=year.year),
         link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
         key=f"sheet-final:{assessment.pk}",
     )
