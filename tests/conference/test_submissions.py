@@ -727,7 +727,11 @@ def test_a_long_summary_keeps_the_text_and_says_its_length(world, summary, clien
 
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
-    assert vi("The summary is %(length)s A4 pages long (%(pages)d pages); the limit is %(limit)s pages ")[:10] in error
+    full = (
+        "The summary is %(length)s A4 pages long (%(pages)d pages); the limit is %(limit)s pages "
+        "(at most %(max)d pages, the text on the last one ending above its middle)."
+    )
+    assert vi(full)[:10] in error
     assert response.context["form"]["text_1"].value() == data["text_1"]
     assert db_state() == before
 
