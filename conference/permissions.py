@@ -47,3 +47,36 @@ def may_decide(user, year) -> bool:
 @rule("conference.submission.view_all")
 def may_view_all_submissions(user, year) -> bool:
     return is_board_of(user, year.bloc.province_id) or is_leader(user, year)
+
+
+# --- the comment round on the draft report ---------------------------------------------------------------
+
+
+@rule("conference.draft.publish")
+def may_publish_draft(user, year) -> bool:
+    """The leader unit publishes the draft of the bloc's summary report while the year is open."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("conference.draft.view")
+def may_view_draft(user, year) -> bool:
+    """The drafts, the comments and the answers: every member unit of the year, and the board."""
+    return is_board_of(user, year.bloc.province_id) or is_member(user, year)
+
+
+@rule("conference.draft.comment")
+def may_comment_draft(user, year) -> bool:
+    """A member unit's officer comments while the year is open (the window is checked by the service). The leader
+    unit wrote the draft: it answers the comments rather than making them."""
+    return not year.is_closed and is_member(user, year) and not is_leader(user, year)
+
+
+@rule("conference.draft.answer")
+def may_answer_comment(user, year) -> bool:
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("conference.reminders.view")
+def may_view_reminders(user, year) -> bool:
+    """The log of reminders sent and their e-mails: the leader unit of the year and the province's board."""
+    return is_leader(user, year) or is_board_of(user, year.bloc.province_id)

@@ -127,6 +127,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # NULL once the outbox has given up: the claim (next_attempt_at <= now) never matches it again.
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, default=timezone.now)
+    # When a worker last claimed it for sending: a row "sending" since long before is recovered by the flush,
+    # and the claiming worker marks the outcome only while its claim still holds (a fencing token).
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
 
     class Meta:

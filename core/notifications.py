@@ -2,13 +2,14 @@
 
 Other apps call `notify(...)` inside their own service's transaction. The e-mail is written to the
 outbox in that same transaction and sent after commit by a worker; a beat task (`outbox_flush`)
-retries failures with back-off and sends anything whose after-commit enqueue was lost. A message is
-claimed by a conditional UPDATE before it is sent, so it never goes out twice.
+retries failures with back-off, sends anything whose after-commit enqueue was lost and recovers
+messages left "sending" by a worker that died. A message is claimed by a conditional UPDATE before
+it is sent, so two workers never send it both.
 """
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -117,7 +118,8 @@ def _mail_body(text: str, link: str) -> str:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
     if not (link and site):
         return text
-    return f"{text}\n\n{gettext('Open in the application: %(url)s') % {'url': site + link}}"
+    footer = gettext("Open in the application: %(url)s") % {"url": site + link}
+    return f"{text}\n\n{footer}"
 
 
 def _enqueue(message_ids: list[int]) -> None:
@@ -131,11 +133,14 @@ def outbox_send(*, message_id: int) -> bool:
     """Send one queued e-mail if it is due and no one else has claimed it; True when this call sent it.
 
     Not atomic on purpose: the claim must be committed before the mail goes out, so that a second
-    worker (or the beat's flush) sees "sending" and leaves the message alone. A crash between sending
-    and marking it sent leaves it "sending": never retried on its own, since it may have gone out.
+    worker (or the beat's flush) sees "sending" and leaves the message alone. A worker that dies
+    between the claim and the outcome leaves the row "sending"; outbox_flush recovers it after
+    OUTBOX_STUCK_MINUTES. The outcome is written only while this call's claim (its `claimed_at`) still
+    holds, so a worker that comes back after its row was recovered and claimed again overwrites nothing.
     """
-    claimed = OutboxMessage.objects.filter(pk=message_id, status__in=DUE, next_attempt_at__lte=timezone.now()).update(
-        status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(pk=message_id, status__in=DUE, next_attempt_at__lte=now).update(
+        status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
     )
     if not claimed:
         return False
@@ -146,10 +151,16 @@ def outbox_send(*, message_id: int) -> bool:
     except Exception as exc:
         _record_failure(message, exc)
         return False
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
+    _still_claimed(message).update(
         status=OutboxMessage.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
     )
     return True
+
+
+def _still_claimed(message: OutboxMessage) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=message.claimed_at
+    )
 
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:
@@ -163,13 +174,39 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
         logger.warning(
             "Outbox message %s failed (attempt %s), retry in %s min: %s", message.pk, message.attempts, delay, error
         )
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
+    _still_claimed(message).update(
         status=OutboxMessage.Status.FAILED, last_error=error, next_attempt_at=next_attempt_at
     )
 
 
+def outbox_recover_stuck(*, now: datetime | None = None) -> int:
+    """Put messages "sending" for longer than OUTBOX_STUCK_MINUTES back to "failed", due now; returns how many.
+
+    Their worker died (or hangs) between the claim and the outcome. If it died after the SMTP server
+    accepted the mail, the retry sends it a second time: one possible duplicate is the accepted price of
+    never losing a message, since nothing tells "died before sending" from "died after". Keep
+    EMAIL_TIMEOUT well under OUTBOX_STUCK_MINUTES so that a live but slow worker is not taken for dead.
+    """
+    now = now or timezone.now()
+    stuck = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENDING,
+        claimed_at__lt=now - timedelta(minutes=settings.OUTBOX_STUCK_MINUTES),
+    )
+    error = f"Still sending after {settings.OUTBOX_STUCK_MINUTES} minutes: the worker was presumably lost."
+    # A message that has used all its attempts is given up (no claim matches a NULL time), like any failure.
+    given_up = stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=OutboxMessage.Status.FAILED, last_error=error, next_attempt_at=None
+    )
+    retried = stuck.update(status=OutboxMessage.Status.FAILED, last_error=error, next_attempt_at=now)
+    if given_up or retried:
+        logger.warning("Outbox: recovered %s message(s) stuck in sending (%s given up)", given_up + retried, given_up)
+    return given_up + retried
+
+
 def outbox_flush(*, limit: int = 100) -> int:
-    """Send every due pending or failed message (oldest due first, at most `limit`); returns how many went out."""
+    """Recover stuck messages, then send every due pending or failed one (oldest due first, at most `limit`);
+    returns how many went out."""
+    outbox_recover_stuck()
     due = (
         OutboxMessage.objects.filter(status__in=DUE, next_attempt_at__lte=timezone.now())
         .order_by("next_attempt_at", "pk")

@@ -158,6 +158,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Khối thi đua <no-reply@localhost>")
+# An SMTP call gives up after this many seconds (well below OUTBOX_STUCK_MINUTES, so a slow worker is
+# never taken for a dead one).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 # The address of the site as users reach it: links in e-mails point there.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -205,9 +208,13 @@ CELERY_TASK_ROUTES = {"core.render_document": {"queue": "documents"}}
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
+    # Deadline reminders: each tick sends what is due today and not yet sent (conference/reminders.py).
+    "remind": {"task": "conference.remind", "schedule": env.float("REMINDER_TICK_SECONDS", default=300.0)},
 }
 # The mail outbox gives up on a message after this many failed attempts (retried after 1, 2, 4 … minutes).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# A message still "sending" after this long lost its worker: the flush puts it back to be retried.
+OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=10)
 
 # --- Rules the law leaves to each province -----------------------------------------------------------
 # Defaults for every bloc; a bloc overrides them in its settings and a year may override the bloc.
