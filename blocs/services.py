@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.notifications import notify
 from core.permissions import ensure_can
 
 from .enums import LeaderSource, Phase
@@ -409,3 +410,10 @@ def register_take(*, bloc: Bloc, year: int, doc_type: str, number: int, title: s
     entry = RegisterEntry.objects.create(bloc=bloc, year=year, doc_type=doc_type, number=number, title=title)
     audit(by, "blocs.register.taken", entry)
     return entry
+
+
+def notify_unit(unit: Unit, *, title, body, link: str, key: str) -> None:
+    """Notify every active officer of a unit (in-app and by e-mail through the outbox)."""
+    users = [p.user for p in Person.objects.filter(unit=unit, user__is_active=True).select_related("user")]
+    if users:
+        notify(users=users, title=title, body=body, link=link, dedupe_key=key)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import private_file_response
+from core.forms import apply_service_errors
 from core.permissions import ensure_can
 
 from . import selectors, services
@@ -44,15 +45,6 @@ def _year(slug, year) -> EmulationYear:
     )
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field when it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 # --- units ---------------------------------------------------------------------------------------------
 
 
@@ -72,7 +64,7 @@ def unit_edit(request, pk=None):
         try:
             services.unit_save(unit=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})
             return redirect("blocs:unit-list")
@@ -89,7 +81,7 @@ def unit_officers(request, pk):
         try:
             person = services.person_create(by=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             _send_password_link(request, person)
             messages.success(
@@ -131,7 +123,7 @@ def bloc_create(request):
         try:
             bloc = services.bloc_save(bloc=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The bloc “%(name)s” was created.") % {"name": bloc.name})
             return redirect("blocs:bloc-detail", slug=bloc.slug)
@@ -147,7 +139,7 @@ def bloc_edit(request, slug):
         try:
             services.bloc_save(bloc=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The bloc was saved."))
             return redirect("blocs:bloc-detail", slug=bloc.slug)
@@ -201,7 +193,7 @@ def membership_add(request, slug):
         try:
             services.membership_add(bloc=bloc, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The member was added."))
             return redirect("blocs:bloc-detail", slug=bloc.slug)
@@ -218,7 +210,7 @@ def membership_end(request, slug, pk):
         try:
             services.membership_end(membership=membership, end_year=form.cleaned_data["end_year"], by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The membership was updated."))
             return redirect("blocs:bloc-detail", slug=bloc.slug)
@@ -234,7 +226,7 @@ def rotation_edit(request, slug):
         try:
             services.rotation_set(bloc=bloc, units=form.cleaned_data["units"], by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The rotation order was saved."))
             return redirect("blocs:bloc-detail", slug=bloc.slug)
@@ -253,7 +245,7 @@ def year_create(request, slug):
         try:
             year = services.year_create(bloc=bloc, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The year %(year)s was opened.") % {"year": year.year})
             return redirect("blocs:year-detail", slug=bloc.slug, year=year.year)
@@ -289,7 +281,7 @@ def year_edit(request, slug, year):
         try:
             services.year_update(emulation_year=emulation_year, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The year was saved."))
             return redirect("blocs:year-detail", slug=slug, year=year)
@@ -329,7 +321,7 @@ def year_open_next(request, slug, year):
                 copy_calendar=data["copy_calendar"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The year %(year)s was opened.") % {"year": opened.year})
             return redirect("blocs:year-detail", slug=slug, year=opened.year)
@@ -350,7 +342,7 @@ def deadline_edit(request, slug, year, pk=None):
         try:
             services.deadline_save(deadline=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The calendar was saved."))
             return redirect("blocs:year-detail", slug=slug, year=year)

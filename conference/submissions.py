@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from blocs.enums import Audience, DeadlineKind
-from blocs.models import Deadline, EmulationYear, Person, Unit
+from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
+from blocs.services import notify_unit
 from core.audit import audit
 from core.i18n import later
-from core.notifications import notify
 from core.permissions import ensure_can
 from core.validators import UploadValidator, sniff
 
@@ -188,12 +188,6 @@ def submission_upload(
     return version
 
 
-def _notify_unit(unit: Unit, *, title, body, link: str, key: str) -> None:
-    users = [p.user for p in Person.objects.filter(unit=unit, user__is_active=True).select_related("user")]
-    if users:
-        notify(users=users, title=title, body=body, link=link, dedupe_key=key)
-
-
 def _link(deadline: Deadline) -> str:
     year = deadline.year
     return f"/blocs/{year.bloc.slug}/years/{year.year}/submissions/"
@@ -208,7 +202,7 @@ def submission_accept(*, submission: Submission, by) -> Submission:
     submission.decided_at, submission.decided_by = timezone.now(), by
     submission.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     audit(by, "conference.submission.accepted", submission)
-    _notify_unit(
+    notify_unit(
         submission.unit,
         title=later(gettext_noop("Accepted: %(title)s"), title=submission.deadline.title[:120]),
         body=later(gettext_noop("The leader unit accepted your submission.")),
@@ -232,7 +226,7 @@ def submission_return(*, submission: Submission, note: str, by) -> Submission:
     submission.save(update_fields=["status", "return_note", "decided_at", "decided_by", "updated_at"])
     count = submission.versions.count()
     audit(by, "conference.submission.returned", submission, note=note, versions=count)
-    _notify_unit(
+    notify_unit(
         submission.unit,
         title=later(gettext_noop("Returned for correction: %(title)s"), title=submission.deadline.title[:120]),
         body=note,
@@ -253,7 +247,7 @@ def extension_grant(*, deadline: Deadline, unit: Unit, due_at: datetime.datetime
         deadline=deadline, unit=unit, defaults={"due_at": due_at, "reason": reason, "granted_by": by}
     )
     audit(by, "conference.extension.granted", extension, due_at=due_at.isoformat(), reason=reason)
-    _notify_unit(
+    notify_unit(
         unit,
         title=later(gettext_noop("Extension: %(title)s"), title=deadline.title[:120]),
         body=later(

@@ -17,6 +17,7 @@ from blocs.selectors import members_in_year
 from blocs.services import register_next_number
 from core.documents import render_html
 from core.documents.services import document_request, documents_for
+from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import services
@@ -35,15 +36,6 @@ def _year(slug, year) -> EmulationYear:
     return get_object_or_404(
         EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
     )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field when it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _current_plan(emulation_year) -> ConferencePlan:
@@ -210,7 +202,7 @@ def plan_issue(request, slug, year):
             if was_issued:
                 messages.error(request, " ".join(error.messages))
                 return _to_plan(emulation_year)
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The plan was issued as number %(number)s.") % {"number": plan.number_text})
             return _to_plan(emulation_year)
@@ -337,7 +329,7 @@ def delegate_add(request, slug, year):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from blocs.models import EmulationYear
 from blocs.roles import facts
 from core.files import private_file_response
+from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import comments
@@ -24,15 +25,6 @@ def _year(slug, year) -> EmulationYear:
     return get_object_or_404(
         EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
     )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field when it names fields."""
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _to_page(emulation_year, anchor: str = ""):
@@ -110,7 +102,7 @@ def draft_publish(request, slug, year):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -141,7 +133,7 @@ def draft_comment(request, slug, year):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your comment was sent to the leader unit."))
             return _to_page(emulation_year, f"#comment-{comment.pk}")
@@ -166,7 +158,7 @@ def comment_answer(request, slug, year, pk):
             if not hasattr(error, "error_dict"):  # already answered: nothing to correct on the form
                 messages.error(request, " ".join(error.messages))
                 return _to_page(emulation_year, f"#comment-{comment.pk}")
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The answer was sent to %(unit)s.") % {"unit": comment.unit.short_name})
             return _to_page(emulation_year, f"#comment-{comment.pk}")

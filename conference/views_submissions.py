@@ -24,6 +24,7 @@ from blocs.models import Deadline, EmulationYear, Unit
 from blocs.roles import facts
 from blocs.selectors import members_in_year
 from core.files import private_file_response
+from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import submissions as services
@@ -31,7 +32,7 @@ from .enums import SubmissionStatus
 from .forms_submissions import ExtensionForm, ReturnForm, SummaryForm, UploadForm
 from .models import Extension, Submission, SubmissionVersion
 from .summary_editor import default_title, summary_file
-from .views import _apply_errors, _year
+from .views import _year
 
 ZIP_IN_MEMORY = 16 * 1024 * 1024  # a larger archive spills to a temporary file
 
@@ -269,10 +270,10 @@ def _own_cell(request, emulation_year: EmulationYear, deadline: Deadline) -> tup
 
 
 def _apply_service_errors(form, error: ValidationError, names: dict[str, str] | None = None) -> None:
-    """_apply_errors, with the service's field names mapped to the form's."""
+    """apply_service_errors, with the service's field names mapped to the form's."""
     if names and hasattr(error, "error_dict"):
         error = ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
-    _apply_errors(form, error)
+    apply_service_errors(form, error)
 
 
 # --- a unit's reports ------------------------------------------------------------------------------------
@@ -380,7 +381,7 @@ def submission_upload(request, slug, year, deadline_pk):
                 deadline=deadline, unit=unit, upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             _say_received(request, deadline, version)
             return redirect(_page_url(emulation_year, deadline=deadline))
@@ -420,7 +421,7 @@ def submission_write(request, slug, year, deadline_pk):
                         deadline=deadline, unit=unit, upload=upload, by=request.user, content=content
                     )
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     _say_received(request, deadline, version)
                     return redirect(_page_url(emulation_year, deadline=deadline))
@@ -505,7 +506,7 @@ def submission_return(request, slug, year, deadline_pk, unit_pk):
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
                 return redirect(_page_url(emulation_year, unit=submission.unit, deadline=deadline))
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

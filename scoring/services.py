@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from blocs.models import EmulationYear, Person, Unit
+from blocs.models import EmulationYear, Unit
+from blocs.services import notify_unit
 from core.audit import audit
 from core.i18n import later
-from core.notifications import notify
 from core.permissions import ensure_can
 
 from . import excel
@@ -337,7 +337,7 @@ def sheet_submit(
     audit(by, "scoring.sheet.submitted", assessment, version=number, late=late)
     reviewer_unit = year.deputy if assessment.unit_id == year.leader_id else year.leader
     if reviewer_unit is not None:
-        _notify_unit(
+        notify_unit(
             reviewer_unit,
             title=later(gettext_noop("%(unit)s sent its self-assessment"), unit=assessment.unit.short_name),
             body=later(
@@ -351,12 +351,6 @@ def sheet_submit(
             key=f"sheet-submitted:{assessment.pk}:{number}",
         )
     return version
-
-
-def _notify_unit(unit: Unit, *, title: str, body: str, link: str, key: str) -> None:
-    users = [p.user for p in Person.objects.filter(unit=unit, user__is_active=True).select_related("user")]
-    if users:
-        notify(users=users, title=title, body=body, link=link, dedupe_key=key)
 
 
 # --- review --------------------------------------------------------------------------------------------
@@ -427,7 +421,7 @@ def sheet_return(*, assessment: Assessment, note: str, by) -> Assessment:
     assessment.refresh_from_db(fields=["version"])
     audit(by, "scoring.sheet.returned", assessment, note=note)
     year = assessment.year
-    _notify_unit(
+    notify_unit(
         assessment.unit,
         title=later(gettext_noop("Your self-assessment was returned for correction")),
         body=note,
@@ -448,7 +442,7 @@ def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None =
     assessment.save(update_fields=["status", "finalized_at", "updated_at"])
     audit(by, "scoring.sheet.finalized", assessment)
     year = assessment.year
-    _notify_unit(
+    notify_unit(
         assessment.unit,
         title=later(gettext_noop("Your self-assessment was finalized")),
         body=later(gettext_noop("The reviewer closed the review of your sheet for %(year)s."), year=year.year),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from blocs.models import EmulationYear, Unit
 from blocs.roles import facts
 from core.files import private_file_response
+from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import excel, selectors, services
@@ -27,14 +28,6 @@ def _year(slug, year) -> EmulationYear:
     return get_object_or_404(
         EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
     )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -86,7 +79,7 @@ def criterion_edit(request, slug, year, pk=None):
         try:
             services.criterion_save(criterion=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The criterion %(code)s was saved.") % {"code": criterion.code})
             return redirect("scoring:table", slug=slug, year=year)
@@ -141,7 +134,7 @@ def table_import(request, slug, year):
         except excel.TableImportError as error:
             row_errors = error.errors
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -286,7 +279,7 @@ def my_sheet(request, slug, year):
                     form.is_valid()
                 if saved:
                     messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if action == "submit":
                     messages.success(request, _("Your sheet was sent to the reviewer."))
@@ -402,7 +395,7 @@ def review_sheet(request, slug, year, unit_id):
                     by=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The review was saved."))
                 return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
