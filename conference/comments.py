@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from blocs.enums import DeadlineKind
 from blocs.models import Deadline, EmulationYear, Person, Unit
 from blocs.roles import facts
 from blocs.selectors import members_in_year
 from core.audit import audit
+from core.i18n import later
 from core.notifications import notify
 from core.permissions import ensure_can
 from core.validators import UploadValidator, sniff
@@ -41,11 +42,6 @@ def _day(value: datetime.datetime) -> str:
 
 def _minute(value: datetime.datetime) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-
-
-def _later(msgid: str, **params) -> Promise:
-    """A message translated when it is rendered: notify() renders it in each recipient's language."""
-    return lazy(lambda: gettext(msgid) % {k: str(v) for k, v in params.items()}, str)()
 
 
 # --- the window -----------------------------------------------------------------------------------------
@@ -230,9 +226,9 @@ def draft_publish(*, year: EmulationYear, upload, sections: list[str], by) -> Dr
 
     window = comment_window(year)
     params = {"bloc": year.bloc.short_name, "year": year.year, "version": number}
-    title = _later(gettext_noop("Draft report for comments: %(bloc)s %(year)s (version %(version)s)"), **params)
+    title = later(gettext_noop("Draft report for comments: %(bloc)s %(year)s (version %(version)s)"), **params)
     if window is None:
-        body = _later(
+        body = later(
             gettext_noop(
                 "The leader unit published version %(version)s of the draft summary report of %(bloc)s for %(year)s. "
                 "The comment window will be announced in the calendar."
@@ -240,7 +236,7 @@ def draft_publish(*, year: EmulationYear, upload, sections: list[str], by) -> Dr
             **params,
         )
     else:
-        body = _later(
+        body = later(
             gettext_noop(
                 "The leader unit published version %(version)s of the draft summary report of %(bloc)s for %(year)s. "
                 "Send your comments in the window: %(window)s."
@@ -317,13 +313,13 @@ def comment_answer(*, comment: Comment, status: str, answer: str, by) -> Comment
     users = _officers([comment.unit_id])
     if users:
         label = ANSWER_LABELS[status]
-        title = _later(gettext_noop("Your comment on the draft report: %(answer)s"), answer=label)
+        title = later(gettext_noop("Your comment on the draft report: %(answer)s"), answer=label)
         if answer:
-            body = _later(
+            body = later(
                 gettext_noop("The leader unit answered your comment: %(answer)s. %(text)s"), answer=label, text=answer
             )
         else:
-            body = _later(gettext_noop("The leader unit answered your comment: %(answer)s."), answer=label)
+            body = later(gettext_noop("The leader unit answered your comment: %(answer)s."), answer=label)
         notify(
             users=users,
             title=title,
