@@ -10,7 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from .model import OfficialDocument
+from .model import Block, OfficialDocument, Signature
 
 FONT = "Times New Roman"
 
@@ -118,32 +118,89 @@ def build_docx(doc: OfficialDocument) -> Document:
 
     indent = Cm(1.27)
     for block in doc.blocks:
+        if block.kind == "table":
+            _table(word, block)
+            continue
         paragraph = word.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.paragraph_format.first_line_indent = indent
+        if block.kind == "center":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = indent
         paragraph.paragraph_format.space_after = Pt(6)
         whole_bold = block.kind in ("section", "heading", "subheading")
         for text, bold, italic in block.runs():
             run = paragraph.add_run(text.upper() if block.kind == "section" else text)
             _font(run, 14, bold=bold or whole_bold, italic=italic or block.kind == "subheading")
 
-    footer = word.add_table(rows=1, cols=2)
+    footer = word.add_table(rows=2 if doc.left_signature and doc.recipients else 1, cols=2)
     _no_borders(footer)
-    recipients, signature = footer.rows[0].cells
-    recipients.width, signature.width = Cm(8), Cm(8.5)
-    if doc.recipients:
-        label = recipients.paragraphs[0]
-        _font(label.add_run("Nơi nhận:"), 12, bold=True, italic=True)
-        for line in doc.recipient_lines():
-            _para(recipients, line, size=11)
+    left, signature = footer.rows[0].cells
+    left.width, signature.width = Cm(8), Cm(8.5)
+    if doc.left_signature:
+        _signature(left, doc.left_signature)
+        if doc.recipients:
+            _recipients(footer.rows[1].cells[0], doc)
+    elif doc.recipients:
+        _recipients(left, doc)
     if doc.signature:
-        top = signature.paragraphs[0]
-        top.alignment = center
-        _font(top.add_run(doc.signature.authority.upper()), 14, bold=True)
-        if doc.signature.body:
-            _para(signature, doc.signature.body, size=14, bold=True, align=center, upper=True)
-        _para(signature, doc.signature.position, size=14, bold=True, align=center, upper=True)
-        for _blank in range(4):
-            _para(signature, "", size=14)
-        _para(signature, doc.signature.name, size=14, bold=True, align=center)
+        _signature(signature, doc.signature)
     return word
+
+
+def _recipients(cell, doc: OfficialDocument) -> None:
+    label = cell.paragraphs[0]
+    _font(label.add_run("Nơi nhận:"), 12, bold=True, italic=True)
+    for line in doc.recipient_lines():
+        _para(cell, line, size=11)
+
+
+def _signature(cell, signature: Signature) -> None:
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    top = cell.paragraphs[0]
+    top.alignment = center
+    _font(top.add_run(signature.authority.upper()), 14, bold=True)
+    if signature.body:
+        _para(cell, signature.body, size=14, bold=True, align=center, upper=True)
+    if signature.position:
+        _para(cell, signature.position, size=14, bold=True, align=center, upper=True)
+    for _blank in range(4):
+        _para(cell, "", size=14)
+    _para(cell, signature.name, size=14, bold=True, align=center)
+
+
+TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
+ALIGN = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def _table(word, block: Block) -> None:
+    """A ruled table, the header row bold, centred and repeated on each page; columns sized by `widths` or,
+    without them, by the longest text of each column."""
+    columns = max((len(row) for row in block.rows), default=0)
+    if not columns:
+        return
+    table = word.add_table(rows=len(block.rows), cols=columns)
+    table.style = word.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    weights = list(block.widths[:columns]) if len(block.widths) >= columns else []
+    if not weights:
+        weights = [
+            min(max((len(row[i]) for row in block.rows if i < len(row)), default=1), 40) + 2 for i in range(columns)
+        ]
+    total = sum(weights)
+    for i, row in enumerate(block.rows):
+        cells = table.rows[i].cells
+        for j in range(columns):
+            cell = cells[j]
+            cell.width = Cm(TEXT_WIDTH_CM * weights[j] / total)
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if i == 0 else ALIGN[block.alignment(j)]
+            text = row[j] if j < len(row) else ""
+            if text:
+                _font(paragraph.add_run(text), 13, bold=i == 0)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    _para(word, "", size=6)

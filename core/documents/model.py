@@ -32,10 +32,40 @@ INLINE = re.compile(r"(\*\*.+?\*\*|\*.+?\*)")
 @dataclass(frozen=True)
 class Block:
     """A piece of the body. kinds: "section" (I. MỤC ĐÍCH…), "heading" (1. Mục đích), "subheading" (a. …),
-    "paragraph", "bullet" (a line starting with "- "), "line" (unindented, e.g. "Tổng số: 23 người")."""
+    "paragraph", "bullet" (a line starting with "- "), "line" (unindented, e.g. "Tổng số: 23 người"),
+    "center" (a centred line, e.g. "Kính gửi: …" under a submission's title) and "table" (a ruled table:
+    `rows`, the first of them the header; `align` one letter per column, l/c/r, left by default; `widths`
+    relative column widths, optional: without them the PDF sizes columns by their content and the DOCX by
+    the longest text of each column)."""
 
     kind: str
-    text: str
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    align: str = ""
+    widths: tuple[float, ...] = ()
+
+    def alignment(self, column: int) -> str:
+        return self.align[column] if column < len(self.align) and self.align[column] in "lcr" else "l"
+
+    @property
+    def column_classes(self) -> list[str]:
+        """The HTML's width class of each column ("cw-15": 15% of the text width, in steps of 5, the template
+        may not carry inline styles); the widest column has none and takes what is left."""
+        if not self.widths or not self.rows or len(self.widths) < len(self.rows[0]):
+            return []
+        widths = self.widths[: len(self.rows[0])]
+        total, widest = sum(widths), widths.index(max(widths))
+        return ["" if i == widest else f"cw-{max(5, min(60, 5 * round(20 * w / total)))}" for i, w in enumerate(widths)]
+
+    @property
+    def head(self) -> list[str]:
+        """A table's header cells."""
+        return list(self.rows[0]) if self.rows else []
+
+    @property
+    def body(self) -> list[list[tuple[str, str]]]:
+        """A table's other rows, each cell as (text, alignment letter)."""
+        return [[(text, self.alignment(i)) for i, text in enumerate(row)] for row in self.rows[1:]]
 
     def runs(self) -> list[tuple[str, bool, bool]]:
         """The text as (text, bold, italic) runs."""
@@ -62,7 +92,7 @@ class Recipient:
 class Signature:
     authority: str  # "TM. …", "KT. …", or the body's title, upper case
     body: str  # the second line, e.g. "THANH TRA TỈNH TUYÊN QUANG" (may be empty)
-    position: str  # e.g. "PHÓ CHÁNH THANH TRA"
+    position: str  # e.g. "PHÓ CHÁNH THANH TRA" (may be empty)
     name: str  # full name, no titles
 
 
@@ -75,6 +105,9 @@ class OfficialDocument:
     recipients: list[Recipient] = field(default_factory=list)
     signature: Signature | None = None
     file_stem: str = "van-ban"
+    # A second signer, on the left of the footer level with `signature` (minutes: the secretary on the left,
+    # the chair on the right); Nơi nhận, if any, then goes under it.
+    left_signature: Signature | None = None
 
     def recipient_lines(self) -> list[str]:
         """Decree 30: each line starts with "-" and ends with ";", the last with "."."""
