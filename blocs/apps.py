@@ -9,4 +9,18 @@ class BlocsConfig(AppConfig):
     verbose_name = _("Emulation blocs")
 
     def ready(self) -> None:
+        from core.documents import registry
+
         from . import permissions  # noqa: F401  (registers the rules)
+        from .covenant_documents import covenant_document
+        from .models import Covenant
+
+        registry.register(
+            registry.DocumentKind(
+                name="blocs.covenant",
+                load=lambda pk: Covenant.objects.select_related("year__bloc__province", "year__leader").get(pk=pk),
+                build=covenant_document,
+                version=lambda covenant: covenant.version,
+                view_action="blocs.covenant.document",
+            )
+        )

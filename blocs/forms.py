@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,26 @@ class BlocSettingsForm(forms.Form):
     )
     quorum_percent = forms.IntegerField(label=_("Quorum (percentage of members present)"), min_value=0, max_value=100)
     allow_self_vote = forms.BooleanField(label=_("A unit may vote for itself"), required=False)
+    vote_tie_break = forms.ChoiceField(
+        label=_("Units tied at the quota's edge"),
+        choices=[
+            ("runoff", _("vote again among the tied units (run-off)")),
+            ("higher_score", _("the better rank in the ranking wins; a run-off only if that ties too")),
+        ],
+        required=False,
+    )
+    next_leader_task_days = forms.IntegerField(
+        label=_("Next year's leader: launch plan due (days after the conference)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+    )
+    covenant_registration_days = forms.IntegerField(
+        label=_("Covenant targets due from the units (days after the conference)"),
+        min_value=1,
+        max_value=180,
+        required=False,
+    )
     reminder_offsets_days = forms.CharField(
         label=_("Reminders before a deadline (days before it)"),
         help_text=_("Comma-separated, e.g. 7, 3, 1"),
@@ -194,6 +215,9 @@ class BlocSettingsForm(forms.Form):
         data["tie_break_order"] = [key for i, key in enumerate(order) if key and key not in order[:i]]
         for key in ("bonus_cap", "deduction_cap", "summary_page_limit"):
             data[key] = float(data[key])
+        for key in ("vote_tie_break", "next_leader_task_days", "covenant_registration_days"):
+            if data.get(key) in (None, ""):  # an older form without the field keeps the default
+                data[key] = settings.BLOC_SETTING_DEFAULTS[key]
         data["classification_bands"] = bands
         return data
 

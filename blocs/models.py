@@ -330,3 +330,166 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number:02d}/{self.doc_type}-{self.bloc.code} ({self.year})"
+
+
+# --- the emulation covenant (giao ước thi đua) -------------------------------------------------------------
+
+
+class CovenantRegistration(TimeStampedModel):
+    """Đăng ký thi đua: one member unit's targets, titles and signatory for the year's covenant.
+
+    The row is the unit's working copy; each time the unit sends it, a CovenantRegistrationVersion keeps what
+    was sent, and the covenant is built from the last version sent."""
+
+    year = models.ForeignKey(
+        EmulationYear,
+        verbose_name=_("emulation year"),
+        on_delete=models.CASCADE,
+        related_name="covenant_registrations",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="covenant_registrations"
+    )
+    targets = models.TextField(_("targets"), blank=True, help_text=_("One target per line."))
+    titles = models.CharField(
+        _("emulation titles and awards registered"),
+        max_length=500,
+        blank=True,
+        help_text=_("e.g. Tập thể lao động xuất sắc; Cờ thi đua của Ủy ban nhân dân tỉnh"),
+    )
+    signatory_name = models.CharField(_("signatory's full name"), max_length=150, blank=True)
+    signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(_("edit version"), default=1)
+    submitted_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    sent_version = models.PositiveIntegerField(_("edit version last sent"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("covenant registration")
+        verbose_name_plural = _("covenant registrations")
+        ordering = ["year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="covenant_registration_once_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}"
+
+    @property
+    def target_list(self) -> list[str]:
+        return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+    @property
+    def is_sent(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def has_unsent_changes(self) -> bool:
+        """Saved after it was last sent: the covenant still reads the version sent."""
+        return self.is_sent and self.sent_version != self.version
+
+
+class CovenantRegistrationVersion(models.Model):
+    """A registration as the unit sent it: kept for ever, and what the covenant document reads."""
+
+    registration = models.ForeignKey(
+        CovenantRegistration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("content sent"))
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sent registration")
+        verbose_name_plural = _("sent registrations")
+        ordering = ["registration", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "number"], name="covenant_registration_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} v{self.number}"
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.snapshot.get("targets", []))
+
+    @property
+    def titles(self) -> str:
+        return self.snapshot.get("titles", "")
+
+    @property
+    def signatory_name(self) -> str:
+        return self.snapshot.get("signatory_name", "")
+
+    @property
+    def signatory_position(self) -> str:
+        return self.snapshot.get("signatory_position", "")
+
+
+class Covenant(TimeStampedModel):
+    """Bản giao ước thi đua: the document the year's leader unit issues from the units' registrations.
+
+    Issued once, then frozen: registrations no longer change and neither does the covenant."""
+
+    year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="covenant"
+    )
+    number = models.PositiveIntegerField(_("number in the register"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    issued_on = models.DateField(_("date of the document"))
+    preamble = models.TextField(_("preamble"), help_text=_("One paragraph per line."))
+    closing = models.TextField(_("closing"), blank=True, help_text=_("One paragraph per line."))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("edit version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Decree 30 (Phụ lục III) has no abbreviation for a covenant; GƯTĐ (giao ước thi đua) is formed from the
+    # initials of the document's name, the way the listed ones are (KH, BC, TTr …).
+    DOC_TYPE = "GƯTĐ"
+
+    class Meta:
+        verbose_name = _("emulation covenant")
+        verbose_name_plural = _("emulation covenants")
+
+    def __str__(self) -> str:
+        return f"Bản giao ước thi đua năm {self.year.year} – {self.year.bloc}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def number_text(self) -> str:
+        number = f"{self.number:02d}" if self.number else "…"
+        return f"{number}/{self.DOC_TYPE}-{self.year.bloc.code}"

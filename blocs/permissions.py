@@ -47,3 +47,58 @@ def may_edit_calendar(user, year: EmulationYear) -> bool:
 def may_lead_year(user, year: EmulationYear) -> bool:
     """The leader unit's officers run the year: the members' status, and later review and ballots."""
     return is_leader(user, year)
+
+
+@rule("blocs.year.open_elected")
+def may_open_elected_year(user, year: EmulationYear) -> bool:
+    """The conference's confirmed election opens year N+1: run by year N's leader unit (or the board)."""
+    return not year.is_closed and (is_leader(user, year) or is_board_of(user, year.bloc.province_id))
+
+
+# --- the emulation covenant (giao ước thi đua) -------------------------------------------------------------
+
+
+def _covenant_issued(year: EmulationYear) -> bool:
+    """Whether the year's covenant is issued (the reverse one-to-one is cached on the year, even when absent)."""
+    from .models import Covenant
+
+    try:
+        return year.covenant.is_issued
+    except Covenant.DoesNotExist:
+        return False
+
+
+@rule("blocs.covenant.view")
+def may_view_covenant(user, year: EmulationYear) -> bool:
+    """The covenant page and the registrations sent: the province's board and every member unit of the year."""
+    return is_board_of(user, year.bloc.province_id) or is_member(user, year)
+
+
+@rule("blocs.covenant.own")
+def may_see_own_registration(user, year: EmulationYear) -> bool:
+    """An officer of a member unit reads their unit's registration and its versions (even once frozen)."""
+    return facts(user).is_officer and is_member(user, year)
+
+
+@rule("blocs.covenant.register")
+def may_register_for_covenant(user, target) -> bool:
+    """(year, unit): an officer of that unit, a member in that year, while the year is open and the covenant is
+    not issued."""
+    year, unit = target
+    if year.is_closed or facts(user).unit_id != unit.pk or not is_member(user, year):
+        return False
+    return not _covenant_issued(year)
+
+
+@rule("blocs.covenant.issue")
+def may_issue_covenant(user, year: EmulationYear) -> bool:
+    """The year's leader unit drafts and issues the covenant while the year is open."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("blocs.covenant.document")
+def may_read_covenant_document(user, covenant) -> bool:
+    """The covenant's preview and files: once issued, whoever may view it; a draft, only its leader unit."""
+    if covenant.is_issued:
+        return may_view_covenant(user, covenant.year)
+    return may_issue_covenant(user, covenant.year)

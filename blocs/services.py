@@ -28,6 +28,7 @@ from .models import (
     Unit,
 )
 from .selectors import members_in_year, next_leaders_from_rotation
+from .signals import year_opened
 
 
 def ascii_slug(text: str) -> str:
@@ -208,6 +209,14 @@ def year_create(
     phase: str = Phase.LAUNCH,
 ) -> EmulationYear:
     ensure_can(by, "blocs.bloc.manage", bloc)
+    return _year_create(
+        bloc=bloc, year=year, leader=leader, deputy=deputy, by=by, source=source, note=note, phase=phase
+    )
+
+
+def _year_create(
+    *, bloc: Bloc, year: int, leader: Unit, deputy: Unit | None, by, source: str, note: str, phase: str
+) -> EmulationYear:
     _lock_bloc(bloc)
     if EmulationYear.objects.filter(bloc=bloc, year=year).exists():
         raise ValidationError({"year": _("The bloc already has the year %(year)s.") % {"year": year}})
@@ -294,10 +303,57 @@ def year_open_next(
     note: str = "",
     copy_calendar: bool = True,
 ) -> EmulationYear:
-    """Open year N+1: leader and deputy from the rotation (unless chosen), memberships carried forward
-    (open-ended memberships simply continue; those that ended with year N do not), history recorded,
-    and the calendar seeded from year N's dates moved one year on."""
+    """Open year N+1 (the board): leader and deputy from the rotation unless chosen."""
     ensure_can(by, "blocs.bloc.manage", current.bloc)
+    return _open_next(
+        current=current, by=by, leader=leader, deputy=deputy, source=source, note=note, copy_calendar=copy_calendar
+    )
+
+
+@transaction.atomic
+def year_open_elected(
+    *, current: EmulationYear, leader: Unit, deputy: Unit | None, by, note: str = ""
+) -> EmulationYear:
+    """The conference of year N confirmed next year's leader and deputy: open N+1 with them, or, if the board
+    already opened it, put them in place. The leader unit of year N runs the election, so it may do this."""
+    ensure_can(by, "blocs.year.open_elected", current)
+    existing = EmulationYear.objects.filter(bloc=current.bloc, year=current.year + 1).first()
+    if existing is None:
+        return _open_next(current=current, by=by, leader=leader, deputy=deputy, source=LeaderSource.ELECTION, note=note)
+    _lock_bloc(existing.bloc)
+    _check_leaders(existing.bloc, existing.year, leader, deputy)
+    old = {"leader": existing.leader_id, "deputy": existing.deputy_id}
+    existing.leader, existing.deputy = leader, deputy
+    existing.save(update_fields=["leader", "deputy", "updated_at"])
+    LeaderTerm.objects.create(
+        bloc=existing.bloc,
+        year=existing.year,
+        leader=leader,
+        deputy=deputy,
+        source=LeaderSource.ELECTION,
+        note=note,
+        recorded_by=by,
+    )
+    audit(
+        by, "blocs.year.elected", existing, old=old, new={"leader": leader.pk, "deputy": deputy.pk if deputy else None}
+    )
+    return existing
+
+
+def _open_next(
+    *,
+    current: EmulationYear,
+    by,
+    leader: Unit | None,
+    deputy: Unit | None,
+    source: str,
+    note: str,
+    copy_calendar: bool = True,
+) -> EmulationYear:
+    """Memberships carry forward (open-ended memberships simply continue; those that ended with year N do
+    not), the history is recorded, the calendar is seeded from year N's dates moved one year on, and the
+    `year_opened` signal lets later apps copy what they own (the criteria table, the plan's tasks for the
+    next leader)."""
     bloc = current.bloc
     next_year = current.year + 1
     if leader is None:
@@ -306,10 +362,13 @@ def year_open_next(
         deputy = deputy or proposed_deputy
     if leader is None:
         raise ValidationError(_("The rotation proposes no leader: set the rotation order or choose a leader."))
-    opened = year_create(bloc=bloc, year=next_year, leader=leader, deputy=deputy, by=by, source=source, note=note)
+    opened = _year_create(
+        bloc=bloc, year=next_year, leader=leader, deputy=deputy, by=by, source=source, note=note, phase=Phase.LAUNCH
+    )
     opened.settings_override = dict(current.settings_override)
     opened.save(update_fields=["settings_override"])
     if copy_calendar:
+        members = {u.pk for u in members_in_year(bloc=bloc, year=next_year)}
         Deadline.objects.bulk_create(
             Deadline(
                 year=opened,
@@ -322,9 +381,10 @@ def year_open_next(
                 due_at=_shift_one_year(d.due_at),
             )
             for d in current.deadlines.all()
-            if d.unit_id is None or d.unit_id in {u.pk for u in members_in_year(bloc=bloc, year=next_year)}
+            if d.unit_id is None or d.unit_id in members
         )
     audit(by, "blocs.year.opened_next", opened, previous=current.pk)
+    year_opened.send(sender=EmulationYear, year=opened, previous=current, by=by)
     return opened
 
 

@@ -35,3 +35,7 @@ urlpatterns = [
         name="deadline-delete",
     ),
 ]
+
+from . import urls_covenant  # noqa: E402  (the covenant's pages, in the same "blocs" namespace)
+
+urlpatterns += urls_covenant.urlpatterns

@@ -11,7 +11,7 @@ class ConferenceConfig(AppConfig):
     def ready(self) -> None:
         from core.documents import registry
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
         from .documents import plan_document
         from .models import ConferencePlan
 
@@ -24,5 +24,19 @@ class ConferenceConfig(AppConfig):
                 build=plan_document,
                 version=lambda plan: plan.version,
                 view_action="conference.plan.document",
+            )
+        )
+        from .minutes_documents import minutes_document
+        from .models import ConferenceMinutes
+
+        registry.register(
+            registry.DocumentKind(
+                name="conference.minutes",
+                load=lambda pk: ConferenceMinutes.objects.select_related("year__bloc__province", "year__leader").get(
+                    pk=pk
+                ),
+                build=minutes_document,
+                version=lambda minutes: minutes.revision,
+                view_action="conference.minutes.document",
             )
         )

@@ -317,3 +317,51 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline} – {self.unit} ({self.offset_days:+d})"
+
+
+class ConferenceMinutes(TimeStampedModel):
+    """Biên bản Hội nghị tổng kết: what the year-end conference did, written by the leader unit. The results of
+    the published ballots and the published ranking are read from their own records when the document is built.
+    Issuing numbers it in the bloc's register (BB) and freezes it; a correction reopens it as the next revision."""
+
+    year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="conference_minutes"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)  # optimistic lock of the editor
+    revision = models.PositiveIntegerField(_("revision"), default=1)  # 2, 3… after a correction of issued minutes
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held at"))
+    ended_at = models.TimeField(_("ended at"), null=True, blank=True)
+    place = models.CharField(_("venue"), max_length=300)
+    chair_name = models.CharField(_("chair's name"), max_length=200, blank=True)
+    chair_position = models.CharField(_("chair's position"), max_length=300, blank=True)
+    secretary_name = models.CharField(_("secretary's name"), max_length=200, blank=True)
+    secretary_position = models.CharField(_("secretary's position"), max_length=300, blank=True)
+    guests = models.TextField(_("invited guests present"), blank=True)
+    members_present = models.TextField(_("delegates of the member units present"), blank=True)
+    proceedings = models.TextField(_("proceedings"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("conference minutes")
+        verbose_name_plural = _("conference minutes")
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.number_text}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
+
+    @property
+    def number_text(self) -> str:
+        number = f"{self.number:02d}" if self.number else "…"
+        return f"{number}/BB-{self.year.bloc.code}"

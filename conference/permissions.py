@@ -80,3 +80,26 @@ def may_answer_comment(user, year) -> bool:
 def may_view_reminders(user, year) -> bool:
     """The log of reminders sent and their e-mails: the leader unit of the year and the province's board."""
     return is_leader(user, year) or is_board_of(user, year.bloc.province_id)
+
+
+# --- the conference minutes (biên bản hội nghị) ---------------------------------------------------------
+
+
+@rule("conference.minutes.view")
+def may_view_minutes(user, year) -> bool:
+    """The minutes' page: every member unit of the year, and the board."""
+    return is_board_of(user, year.bloc.province_id) or is_member(user, year)
+
+
+@rule("conference.minutes.edit")
+def may_edit_minutes(user, year) -> bool:
+    """The leader unit writes, issues and corrects the minutes while the year is open."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("conference.minutes.document")
+def may_read_minutes_document(user, minutes) -> bool:
+    """The minutes' text and files: issued minutes to whoever may view them, a draft to those who write it."""
+    if minutes.is_issued:
+        return may_view_minutes(user, minutes.year)
+    return may_edit_minutes(user, minutes.year)

@@ -235,3 +235,68 @@ def delegate_remove(*, delegate: Delegate, by) -> None:
     ensure_can(by, "conference.delegates.register", (delegate.year, delegate.unit))
     audit(by, "conference.delegate.removed", delegate, unit=delegate.unit_id, name=delegate.full_name)
     delegate.delete()
+
+
+def next_leader_tasks_into(*, opened: EmulationYear, previous: EmulationYear, by) -> list[Deadline]:
+    """Year N+1 has opened: the tasks year N's plan gave the next leader (the launch plan, the covenant) become
+    entries of N+1's calendar for its leader unit, and the members get their covenant registration. A task
+    dated before the conference (the plan asks the proposed leader to prepare early) is due a number of days
+    after the conference instead (settings `next_leader_task_days`, `covenant_registration_days`). An entry of
+    the same kind, seeded from N's calendar, is taken over rather than doubled."""
+    plan = current_plan(previous)
+    if plan is None:
+        return []
+    tz = timezone.get_current_timezone()
+
+    def at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, clock), tz)
+
+    def write(*, kind: str, audience: str, title: str, note: str, opens, due) -> Deadline:
+        deadline = None
+        if kind != "other":
+            deadline = (
+                Deadline.objects.filter(
+                    year=opened, kind=kind, audience__in=[audience, Audience.NEXT_LEADER], unit__isnull=True
+                )
+                .order_by("due_at")
+                .first()
+            )
+        if deadline is None:
+            deadline = Deadline(year=opened, kind=kind)
+        deadline.audience, deadline.title, deadline.description = audience, title[:300], note
+        deadline.opens_at, deadline.due_at = opens, due
+        deadline.full_clean()
+        deadline.save()
+        return deadline
+
+    conference_day = plan.conference_date
+    leader_due = conference_day + datetime.timedelta(days=int(opened.setting("next_leader_task_days")))
+    written = []
+    for task in plan.tasks.filter(actor=Actor.NEXT_LEADER).order_by("order", "id"):
+        due_on = task.due_on if task.due_on and task.due_on > conference_day else leader_due
+        written.append(
+            write(
+                kind=task.kind,
+                audience=Audience.LEADER,
+                title=task.text.strip(),
+                # calendar entries are the bloc's own Vietnamese data, like the plan they come from
+                note=f"Theo Kế hoạch tổ chức Hội nghị tổng kết năm {previous.year}.",
+                opens=at(conference_day, datetime.time(0, 0)),
+                due=at(due_on, datetime.time(23, 59)),
+            )
+        )
+    if written and not opened.deadlines.filter(kind="covenant").exists():
+        covenant_due = conference_day + datetime.timedelta(days=int(opened.setting("covenant_registration_days")))
+        written.append(
+            write(
+                kind="covenant",
+                audience=Audience.MEMBERS,
+                title=f"Đăng ký giao ước thi đua năm {opened.year}",
+                note="",
+                opens=at(conference_day, datetime.time(0, 0)),
+                due=at(max(covenant_due, leader_due), datetime.time(23, 59)),
+            )
+        )
+    if written:
+        audit(by, "conference.plan.next_leader_tasks", opened, plan=plan.pk, deadlines=[d.pk for d in written])
+    return written

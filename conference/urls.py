@@ -25,3 +25,7 @@ urlpatterns = [
 from . import urls_comments, urls_reminders, urls_submissions  # noqa: E402
 
 urlpatterns += urls_submissions.urlpatterns + urls_comments.urlpatterns + urls_reminders.urlpatterns
+
+from . import urls_minutes  # noqa: E402
+
+urlpatterns += urls_minutes.urlpatterns

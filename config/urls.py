@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("blocs.urls")),
     path("", include("scoring.urls")),
+    path("", include("awards.urls")),
     path("", include("conference.urls")),
     path(
         "accounts/login/",

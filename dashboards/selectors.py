@@ -22,15 +22,19 @@ class UnitYear:
 
 def officer_home(*, unit: Unit) -> list[UnitYear]:
     bloc_ids = list(Membership.objects.filter(unit=unit).values_list("bloc_id", flat=True).distinct())
-    latest = {}
+    shown: dict[int, list[EmulationYear]] = {}
     for year in (
         EmulationYear.objects.filter(bloc_id__in=bloc_ids)
         .select_related("bloc__province", "leader", "deputy")
         .order_by("bloc_id", "-year")
     ):
-        latest.setdefault(year.bloc_id, year)
+        # each bloc's latest year, and an earlier one still open (after the conference, year N's dossier
+        # and decisions go on while N+1 has opened)
+        years = shown.setdefault(year.bloc_id, [])
+        if not years or not year.is_closed:
+            years.append(year)
     result = []
-    for year in sorted(latest.values(), key=lambda y: y.bloc.name):
+    for year in sorted((y for ys in shown.values() for y in ys), key=lambda y: (y.bloc.name, -y.year)):
         if not Membership.objects.filter(memberships_in_year(year=year.year), bloc=year.bloc, unit=unit).exists():
             continue
         role = "leader" if year.leader_id == unit.pk else "deputy" if year.deputy_id == unit.pk else "member"

@@ -9,4 +9,4 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)

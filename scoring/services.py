@@ -128,13 +128,21 @@ def table_copy_previous(*, table: CriteriaTable, by) -> list[Criterion]:
     """Copy the table of the bloc's previous year into this (empty or unscored) one."""
     ensure_can(by, "scoring.table.edit", table)
     _ensure_replaceable(table)
+    created, previous = _copy_previous(table)
+    if previous is None:
+        raise ValidationError(_("There is no earlier table of this bloc to copy."))
+    audit(by, "scoring.table.copied", table, source=previous.pk)
+    return created
+
+
+def _copy_previous(table: CriteriaTable) -> tuple[list[Criterion], CriteriaTable | None]:
     previous = (
         CriteriaTable.objects.filter(year__bloc_id=table.year.bloc_id, year__year__lt=table.year.year)
         .order_by("-year__year")
         .first()
     )
     if previous is None or not previous.criteria.exists():
-        raise ValidationError(_("There is no earlier table of this bloc to copy."))
+        return [], None
     rows = [
         excel.CriterionRow(
             row=i,
@@ -150,8 +158,20 @@ def table_copy_previous(*, table: CriteriaTable, by) -> list[Criterion]:
     created = excel.replace_criteria(table=table, rows=rows)
     table.copied_from = previous
     table.save(update_fields=["copied_from", "updated_at"])
-    audit(by, "scoring.table.copied", table, source=previous.pk)
-    return created
+    return created, previous
+
+
+def copy_table_into_opened_year(*, year: EmulationYear, by) -> CriteriaTable | None:
+    """Year N+1 has just opened (blocs.signals.year_opened): it starts with year N's criteria table, which
+    its leader may then change until self-assessment opens."""
+    table = table_for(year)
+    if table.criteria.exists():
+        return table
+    _created, previous = _copy_previous(table)
+    if previous is None:
+        return None
+    audit(by, "scoring.table.copied", table, source=previous.pk, on_open=True)
+    return table
 
 
 # --- the unit's sheet ----------------------------------------------------------------------------------

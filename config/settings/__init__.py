@@ -238,6 +238,13 @@ BLOC_SETTING_DEFAULTS = {
     "vote_denominator": "members",
     "quorum_percent": 67,
     "allow_self_vote": False,
+    # Units tied at the quota's edge (or too few over the threshold): "runoff" = vote again among them;
+    # "higher_score" = the better rank in the published ranking wins, a run-off only if that ties too.
+    "vote_tie_break": "runoff",
+    # When year N+1 opens, its leader's tasks from N's plan that were dated before the conference are due this
+    # many days after it, and the members' covenant registration this many.
+    "next_leader_task_days": 30,
+    "covenant_registration_days": 45,
     "reminder_offsets_days": [7, 3, 1],
     "summary_page_limit": 1.5,
     # Reports after their due date are accepted and marked late for this many days; then the deadline closes

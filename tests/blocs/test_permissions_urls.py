@@ -115,6 +115,16 @@ URLS = {
         lambda s: {**Y, "pk": s.deadline.pk},
         statuses(ok=CALENDAR_EDITORS, ok_status=BACK),
     ),
+    # --- the year's covenant (with no registration sent and no covenant saved; tests/blocs/test_covenant.py has
+    # the full table with a saved draft, sent registrations and an issued covenant)
+    "blocs:covenant": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
+    "blocs:covenant-registration": ("get", lambda s: Y, statuses(ok=("leader", "deputy", "member"))),
+    "blocs:covenant-edit": ("get", lambda s: Y, statuses(ok=("leader",))),
+    # POST only: the leader is shown the page again, with the units that have not sent their registration
+    "blocs:covenant-issue": ("post", lambda s: Y, statuses(ok=("leader",))),
+    "blocs:covenant-preview": ("get", lambda s: Y, statuses(ok=("leader",))),
+    # POST only: an unsaved draft renders no file; the leader is sent back with the reason
+    "blocs:covenant-render": ("post", lambda s: {**Y, "fmt": "pdf"}, statuses(ok=("leader",), ok_status=BACK)),
     # --- shared pages
     "dashboards:home": ("get", lambda s: {}, statuses(ok=SIGNED_IN)),
     "core:set-language": ("post", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=BACK, anonymous=BACK)),
@@ -187,7 +197,7 @@ def test_every_url_name_has_a_permission_row():
     project_names = {
         name
         for name in names(get_resolver().url_patterns)
-        if not name.startswith(("scoring:", "conference:", "core:document-"))
+        if not name.startswith(("scoring:", "conference:", "awards:", "core:document-"))
     }
 
     assert project_names == set(URLS)

@@ -176,13 +176,19 @@ def test_every_conference_url_name_has_a_permission_row():
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
     import conference.urls_comments
+    import conference.urls_minutes
     import conference.urls_reminders
     import conference.urls_submissions
 
-    # The submissions, comments and reminders URLs have their own tables in their own test modules.
+    # The submissions, comments, reminders and minutes URLs have their own tables in their own test modules.
     elsewhere = {
         f"conference:{p.name}"
-        for module in (conference.urls_comments, conference.urls_reminders, conference.urls_submissions)
+        for module in (
+            conference.urls_comments,
+            conference.urls_reminders,
+            conference.urls_submissions,
+            conference.urls_minutes,
+        )
         for p in module.urlpatterns
     }
     resolved = {name for name in names(get_resolver().url_patterns) if name.startswith("conference:")}

@@ -17,7 +17,7 @@ def english_sources() -> list[str]:
     sources = []
     for entry in catalog:
         text = entry.msgid
-        if entry.msgstr and entry.msgstr != text and "%" not in text and len(text.split()) >= 3:
+        if not entry.fuzzy and entry.msgstr and entry.msgstr != text and "%" not in text and len(text.split()) >= 3:
             sources.append(text)
     return sources
 

@@ -1,23 +1,55 @@
-"""`manage.py render_document plan --bloc KTĐNC --year 2020 --output plan.pdf [--format docx]`."""
+"""Render a bloc's official document from the command line, with the web app's renderer:
+
+manage.py render_document plan --bloc KTĐNC --year 2020 --output plan.pdf [--format docx]
+manage.py render_document minutes --bloc KTĐNC --year 2020 --output minutes.pdf
+manage.py render_document submission --bloc KTĐNC --year 2020 --unit CAT --award flag --output ttr.pdf
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from awards.documents import has_published_ballot
+from awards.models import Proposal
 from blocs.models import EmulationYear
 from core.documents import registry as documents
 from core.documents import render_docx, render_pdf
 
-KINDS = {"plan": "conference.plan"}
+KINDS = {"plan": "conference.plan", "minutes": "awards.minutes", "submission": "awards.submission"}
+KINDS["conference-minutes"] = "conference.minutes"  # Biên bản Hội nghị tổng kết (conference/minutes.py)
 
 
-def _latest(kind: str, year: EmulationYear):
+def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: str | None = None):
     if kind == "plan":
         plan = year.plans.order_by("-version").first()
         if plan is None:
             raise CommandError(f"The year {year.year} of {year.bloc.code} has no plan yet.")
         return plan
+    if kind == "minutes":
+        if not has_published_ballot(year):
+            raise CommandError(
+                f"The year {year.year} of {year.bloc.code} has no published ballot yet: the minutes record only "
+                "published results."
+            )
+        return year
+    if kind == "submission":
+        if not unit or not award:
+            raise CommandError("A submission is one proposal's: give --unit CODE and --award CODE (flag, merit…).")
+        proposal = Proposal.objects.filter(
+            award_kind__year=year, award_kind__code=award, unit__code__iexact=unit
+        ).first()
+        if proposal is None:
+            raise CommandError(
+                f"No proposal of {unit} for {award!r} in {year.year} of {year.bloc.code}: the award's ballot must "
+                "be published with the unit elected."
+            )
+        return proposal
+    if kind == "conference-minutes":
+        minutes = getattr(year, "conference_minutes", None)
+        if minutes is None:
+            raise CommandError(f"The year {year.year} of {year.bloc.code} has no conference minutes yet.")
+        return minutes
     raise CommandError(f"Unknown document {kind!r}")
 
 
@@ -31,8 +63,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
         parser.add_argument("--format", choices=["pdf", "docx"], default=None, help="Default: from --output.")
         parser.add_argument("--province", help="The province code, when a bloc code is used in several.")
+        parser.add_argument("--unit", help="submission: the proposed unit's document code (CAT).")
+        parser.add_argument("--award", help="submission: the award kind's code (flag, merit).")
 
-    def handle(self, *args, document, bloc, year, output, format=None, province=None, **options):
+    def handle(self, *args, document, bloc, year, output, format=None, province=None, unit=None, award=None, **options):
         fmt = format or ("docx" if output.lower().endswith(".docx") else "pdf")
         years = EmulationYear.objects.filter(Q(bloc__code=bloc.upper()) | Q(bloc__slug=bloc.lower()), year=year)
         if province:
@@ -40,7 +74,7 @@ class Command(BaseCommand):
         found = list(years.select_related("bloc__province", "leader"))
         if len(found) != 1:
             raise CommandError(f"{len(found)} years match {bloc!r} {year}; give --province if it is ambiguous.")
-        record = _latest(document, found[0])
+        record = _latest(document, found[0], unit=unit, award=award)
         spec = documents.get(KINDS[document])
         started = time.perf_counter()
         built = spec.build(spec.load(str(record.pk)))

@@ -1,0 +1,121 @@
+"""Demo data of the awards app: the 2020 conference of the internal-affairs bloc voted (05/11/2020), with a
+tie for the Certificates of Merit settled by a run-off, Công an tỉnh confirmed as 2021's leader (which opens
+2021), the proposals' dossiers sent and the province's decisions on three of the four."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from blocs.models import EmulationYear, Person, Unit
+
+from . import services
+from .enums import BallotMethod, BallotStatus
+from .models import Ballot, Proposal
+
+EVERYONE = ["TTr", "CAT", "TA", "VKS", "STP", "CTHADS", "BCHQS", "BNCTU"]
+
+# voter -> the units it approves (a unit never approves itself: the bloc's rule)
+FLAG_VOTES = {code: ["CAT"] for code in EVERYONE if code != "CAT"}
+MERIT_VOTES = {
+    "CAT": ["TTr", "VKS", "BCHQS"],
+    "TA": ["TTr", "VKS", "STP"],
+    "CTHADS": ["TTr", "VKS", "BCHQS"],
+    "BNCTU": ["TTr", "VKS", "STP"],
+    "STP": ["TTr", "VKS", "BCHQS"],
+    "BCHQS": ["TTr", "VKS", "STP"],
+    "VKS": ["TTr", "BCHQS", "STP"],
+    "TTr": ["VKS", "BCHQS", "STP"],
+}  # TTr 7, VKS 7, BCHQS 5, STP 5: a tie for the third Certificate
+RUNOFF_VOTES = {
+    "CAT": ["BCHQS"],
+    "TA": ["BCHQS"],
+    "CTHADS": ["BCHQS"],
+    "BNCTU": ["BCHQS"],
+    "TTr": ["BCHQS"],
+    "VKS": ["STP"],
+}
+ELECTION_VOTES = {code: [c for c in ("CAT", "TA") if c != code] for code in EVERYONE}
+
+DECISIONS = {
+    ("flag", "CAT"): (True, "2156/QĐ-UBND", datetime.date(2021, 1, 20)),
+    ("merit", "TTr"): (True, "2157/QĐ-UBND", datetime.date(2021, 1, 20)),
+    ("merit", "VKS"): (True, "2157/QĐ-UBND", datetime.date(2021, 1, 20)),
+}
+
+
+def _at(hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(2020, 11, 5, hour, minute))
+
+
+def _officer(unit: Unit):
+    return Person.objects.filter(unit=unit).select_related("user").order_by("pk").first().user
+
+
+def _run(
+    ballot: Ballot, votes: dict[str, list[str]], units: dict[str, Unit], leader, start: datetime.datetime
+) -> Ballot:
+    ballot = services.ballot_freeze(ballot=ballot, by=leader)
+    ballot = services.ballot_open(ballot=ballot, present_unit_ids=[u.pk for u in units.values()], by=leader)
+    by_code = {c.unit.code: c.pk for c in ballot.candidates.select_related("unit")}
+    for voter, chosen in votes.items():
+        services.ballot_cast(ballot=ballot, candidate_ids=[by_code[c] for c in chosen], by=_officer(units[voter]))
+    ballot = services.ballot_close(ballot=ballot, by=leader)
+    ballot = services.ballot_tally(ballot=ballot, by=leader)
+    ballot = services.ballot_publish(ballot=ballot, by=leader)
+    # the conference's own times rather than today's
+    minute = datetime.timedelta(minutes=1)
+    Ballot.objects.filter(pk=ballot.pk).update(
+        created_at=start - 30 * minute,
+        frozen_at=start - 5 * minute,
+        opened_at=start,
+        closed_at=start + 10 * minute,
+        tallied_at=start + 15 * minute,
+        published_at=start + 16 * minute,
+    )
+    ballot.voters.filter(voted_at__isnull=False).update(voted_at=start + 5 * minute)
+    return ballot
+
+
+def _achievements_pdf(unit: Unit) -> SimpleUploadedFile:
+    from weasyprint import HTML
+
+    html = (
+        "<html><body style='font-family: serif'><h3 style='text-align:center'>BÁO CÁO THÀNH TÍCH</h3>"
+        f"<p style='text-align:center'>Đề nghị tặng thưởng năm 2020 của {unit.name}</p>"
+        "<p>I. Đặc điểm, tình hình; II. Thành tích đạt được; III. Các hình thức khen thưởng đã đạt được.</p>"
+        "</body></html>"
+    )
+    return SimpleUploadedFile(f"bao-cao-thanh-tich-{unit.code.lower()}.pdf", HTML(string=html).write_pdf())
+
+
+@transaction.atomic
+def seed() -> None:
+    year = EmulationYear.objects.select_related("bloc__province", "leader").get(bloc__slug="ktdnc", year=2020)
+    if year.ballots.exists():
+        return
+    units = {u.code: u for u in Unit.objects.filter(memberships__bloc=year.bloc) if u.code in EVERYONE}
+    leader = _officer(year.leader)
+    board = Person.objects.filter(board_province=year.bloc.province).select_related("user").first().user
+    kinds = {k.code: k for k in services.award_kinds_ensure(year=year)}
+
+    flag = services.ballot_create_award(award_kind=kinds["flag"], by=leader, method=BallotMethod.ONLINE)
+    _run(flag, FLAG_VOTES, units, leader, _at(15, 30))
+    merit = services.ballot_create_award(award_kind=kinds["merit"], by=leader, method=BallotMethod.ONLINE)
+    merit = _run(merit, MERIT_VOTES, units, leader, _at(15, 50))
+    runoff = services.ballot_runoff_create(ballot=merit, by=leader)
+    _run(runoff, RUNOFF_VOTES, units, leader, _at(16, 10))
+    election = services.ballot_create_election(year=year, by=leader, method=BallotMethod.ONLINE)
+    _run(election, ELECTION_VOTES, units, leader, _at(16, 30))
+    assert not year.ballots.exclude(status=BallotStatus.PUBLISHED).exists()
+
+    for proposal in Proposal.objects.filter(award_kind__year=year).select_related("award_kind", "unit"):
+        services.dossier_upload(
+            proposal=proposal, part="achievements", upload=_achievements_pdf(proposal.unit), by=leader
+        )
+        services.proposal_submit(proposal=proposal, by=leader)
+        decision = DECISIONS.get((proposal.award_kind.code, proposal.unit.code))
+        if decision:
+            approved, number, date = decision
+            services.proposal_decide(proposal=proposal, approved=approved, number=number, date=date, by=board)

@@ -1,0 +1,526 @@
+"""The awards app's official documents (Decree 30): the vote-count minutes of a year's published ballots
+(Biên bản kiểm phiếu) and the submission of one proposal to the province (Tờ trình).
+
+Both are issued by the bloc ("UBND TỈNH …" over "KHỐI THI ĐUA …", as the conference plan). Their numbers are
+left blank ("Số:      /BB-KTĐNC") for the clerk to write in by hand: nothing in the data records a number for
+them, and a number taken from the bloc's register each time a file is rendered would burn numbers on every
+re-rendering and differ between the preview and the file.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from blocs.enums import DeadlineKind
+from blocs.models import Bloc, CovenantRegistration, Deadline, EmulationYear
+from core.documents import Block, Header, OfficialDocument, Recipient, Signature
+
+from .enums import BallotKind, BallotMethod, BallotStatus, CandidateRole, Outcome
+from .models import AwardKind, Ballot, BallotCandidate, Proposal
+from .selectors import ballots_for_year, denominator_count, threshold_votes, turnout
+
+MINUTES_KIND = "awards.minutes"
+SUBMISSION_KIND = "awards.submission"
+DOTS = "……………………"
+NBSP = "\u00a0"
+BLANK_NUMBER = NBSP * 6  # the number is written in by hand (see the module's docstring)
+
+RESULT = {
+    Outcome.ELECTED: "Đạt",
+    Outcome.BELOW_THRESHOLD: "Không đạt",
+    Outcome.RUNOFF: "Bằng phiếu – bỏ phiếu lại",
+    Outcome.NOT_ELECTED: "Không đạt (ngoài chỉ tiêu)",
+}
+ROLE = {CandidateRole.LEADER: "Trưởng khối", CandidateRole.DEPUTY: "Phó Trưởng khối"}
+
+
+# --- small formatting helpers ------------------------------------------------------------------------------
+
+
+def issuer_name(bloc: Bloc) -> str:
+    """ "KHỐI THI ĐUA NỘI CHÍNH": the bloc's name without the province, upper case. The same rule as the
+    conference plan's (conference.documents.issuer_name), which awards may not import (conference comes
+    after awards in the order of imports)."""
+    name = bloc.name
+    suffix = f" tỉnh {bloc.province.name}"
+    if name.endswith(suffix):
+        name = name[: -len(suffix)]
+    return name.upper()
+
+
+def bloc_title(bloc: Bloc) -> str:
+    """ "Khối thi đua Nội chính": the bloc's name without the province, as written in a sentence."""
+    suffix = f" tỉnh {bloc.province.name}"
+    return bloc.name[: -len(suffix)] if bloc.name.endswith(suffix) else bloc.name
+
+
+def _header(bloc: Bloc, doc_type: str, day: datetime.date) -> Header:
+    return Header(
+        parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+        issuer=issuer_name(bloc),
+        number=f"{BLANK_NUMBER}/{doc_type}-{bloc.code}",
+        place=bloc.province.name,
+        date=day,
+    )
+
+
+def number_text(value: Decimal | int | float) -> str:
+    """92.50 → "92,5"; 96.00 → "96"; 66.666… → "66,67" (Vietnamese decimal comma)."""
+    value = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def percent_text(votes: int, denominator: int) -> str:
+    """7 of 8 → "87,5%"."""
+    if denominator <= 0:
+        return "0%"
+    return number_text(Decimal(votes * 100) / Decimal(denominator)) + "%"
+
+
+def two_digits(n: int) -> str:
+    """Counts under ten with a leading zero, as official documents write them ("01 đơn vị")."""
+    return f"{n:02d}"
+
+
+def clock(moment: datetime.datetime) -> str:
+    """14:30 → "14 giờ 30 phút"."""
+    local = timezone.localtime(moment)
+    return f"{local.hour} giờ {local.minute:02d} phút"
+
+
+def award_request(kind: AwardKind) -> str:
+    """ "Cờ thi đua của UBND tỉnh" → "UBND tỉnh tặng Cờ thi đua"; a name without "của …" → "tặng <name>"."""
+    award, sep, giver = kind.name.partition(" của ")
+    return f"{giver} tặng {award}" if sep and giver else f"tặng {kind.name}"
+
+
+def _votes_text(candidate: BallotCandidate, denominator: int) -> str:
+    votes = candidate.votes or 0
+    return f"{votes}/{denominator} phiếu, đạt {percent_text(votes, denominator)}"
+
+
+# --- the meeting: from the year's calendar --------------------------------------------------------------
+
+VENUE = re.compile(r"^.*?\d{1,2}/\d{1,2}/\d{4}(?:\s*\([^)]*\))?\s*,\s*(?P<venue>.+)$", re.S)
+
+
+def conference_deadline(year: EmulationYear) -> Deadline | None:
+    """The conference in the year's calendar (blocs.Deadline of kind "conference"), if it is there."""
+    return year.deadlines.filter(kind=DeadlineKind.CONFERENCE).order_by("due_at", "id").first()
+
+
+def venue_of(deadline: Deadline | None) -> str:
+    """The place from the conference's description: what follows its date ("14h30 ngày 05/11/2020 (Thứ năm),
+    Hội trường tầng III - Thanh tra tỉnh." → "Hội trường tầng III - Thanh tra tỉnh"), or the whole text."""
+    if deadline is None or not deadline.description.strip():
+        return ""
+    text = " ".join(deadline.description.split())
+    match = VENUE.match(text)
+    return (match.group("venue") if match else text).strip().rstrip(".")
+
+
+# --- the vote-count minutes ------------------------------------------------------------------------------
+
+
+def published_ballots(year: EmulationYear) -> list[Ballot]:
+    """The year's published ballots in the order of the minutes: each award kind's ballot and its run-offs,
+    then the election (three queries)."""
+    return list(ballots_for_year(year).filter(status=BallotStatus.PUBLISHED))
+
+
+def has_published_ballot(year: EmulationYear) -> bool:
+    return Ballot.objects.filter(year=year, status=BallotStatus.PUBLISHED).exists()
+
+
+def minutes_version(year: EmulationYear) -> int:
+    """Changes when a ballot is published (a published ballot never changes)."""
+    return Ballot.objects.filter(year=year, status=BallotStatus.PUBLISHED).count()
+
+
+def _rule_lines(ballot: Ballot) -> list[str]:
+    threshold = f"{number_text(ballot.threshold_percent)}%"
+    threshold = f"trên {threshold}" if ballot.threshold_strict else f"từ {threshold} trở lên"
+    of_whom = "số đơn vị thành viên có mặt" if ballot.denominator == "present" else "tổng số đơn vị thành viên"
+    lines = [
+        f"- Bỏ phiếu kín, mỗi đơn vị thành viên một phiếu; đơn vị được đề nghị phải được {threshold} "
+        f"{of_whom} của Khối đồng ý."
+    ]
+    if ballot.quorum_percent:
+        lines.append(
+            f"- Việc bỏ phiếu chỉ được tiến hành khi có từ {number_text(ballot.quorum_percent)}% "
+            "số đơn vị thành viên trở lên có mặt."
+        )
+    lines.append(
+        "- Đơn vị được bỏ phiếu cho chính mình."
+        if ballot.allow_self_vote
+        else "- Đơn vị không được bỏ phiếu cho chính mình."
+    )
+    return lines
+
+
+def _heading(ballot: Ballot, year: EmulationYear) -> str:
+    if ballot.kind == BallotKind.ELECTION:
+        roles = {c.role for c in ballot.candidates.all()}
+        what = "Trưởng khối, Phó Trưởng khối" if CandidateRole.DEPUTY in roles else "Trưởng khối"
+        again = f" (bỏ phiếu lần {ballot.round})" if ballot.round > 1 else ""
+        return f"Bầu đơn vị {what} năm {year.year + 1}{again}"
+    if ballot.round > 1:
+        return f"Bỏ phiếu lại (lần {ballot.round}) đề nghị {award_request(ballot.award_kind)}"
+    return f"Bình xét, suy tôn đề nghị {award_request(ballot.award_kind)}"
+
+
+def _count_lines(ballot: Ballot) -> list[str]:
+    members, present = ballot.member_count or 0, ballot.present_count or 0
+    lines = [f"- Tổng số đơn vị thành viên: {two_digits(members)}; số đơn vị có mặt: {two_digits(present)}."]
+    if ballot.method == BallotMethod.PAPER:
+        issued, returned, invalid = ballot.paper_issued or 0, ballot.paper_returned or 0, ballot.paper_invalid or 0
+        lines.append(
+            f"- Bỏ phiếu bằng phiếu giấy: số phiếu phát ra: {two_digits(issued)}; số phiếu thu về: "
+            f"{two_digits(returned)}; số phiếu hợp lệ: {two_digits(returned - invalid)}; số phiếu không hợp lệ: "
+            f"{two_digits(invalid)}."
+        )
+    else:
+        lines.append(f"- Bỏ phiếu trực tuyến: số đơn vị đã bỏ phiếu: {turnout(ballot).voted}/{present} đơn vị có mặt.")
+    den = denominator_count(ballot)
+    of_whom = "đơn vị có mặt" if ballot.denominator == "present" else "đơn vị thành viên"
+    lines.append(
+        f"- Tỷ lệ phiếu tính trên {two_digits(den)} {of_whom}; "
+        f"số phiếu đồng ý tối thiểu để đạt: {two_digits(threshold_votes(ballot, den))} phiếu."
+    )
+    return lines
+
+
+def _ballot_blocks(ballot: Ballot, year: EmulationYear, index: int, rules_each: bool) -> list[Block]:
+    candidates = sorted(ballot.candidates.all(), key=lambda c: (c.order, c.pk))
+    blocks = [Block("heading", f"{index}. {_heading(ballot, year)}")]
+    if ballot.kind == BallotKind.ELECTION:
+        proposed = "; ".join(f"{c.unit.short_name} ({ROLE.get(c.role, '')})" for c in candidates)
+        blocks.append(Block("bullet", f"- Đơn vị được giới thiệu theo thứ tự luân phiên: {proposed}."))
+    else:
+        if ballot.parent_id:
+            blocks.append(
+                Block(
+                    "bullet",
+                    f"- Bỏ phiếu lại giữa {two_digits(len(candidates))} đơn vị dưới đây cho "
+                    f"{two_digits(ballot.quota)} suất còn lại sau lần bỏ phiếu thứ {ballot.round - 1}.",
+                )
+            )
+        blocks.append(
+            Block(
+                "bullet",
+                f"- Số đơn vị được đề nghị: {two_digits(ballot.quota)}; mỗi phiếu chọn không quá "
+                f"{two_digits(ballot.quota)} đơn vị.",
+            )
+        )
+    if rules_each:
+        blocks += [Block("bullet", line) for line in _rule_lines(ballot)]
+    blocks += [Block("bullet", line) for line in _count_lines(ballot)]
+    den = denominator_count(ballot)
+    if ballot.kind == BallotKind.ELECTION:
+        rows = [("STT", "Đơn vị", "Giới thiệu làm", "Số phiếu đồng ý", "Tỷ lệ", "Kết quả")]
+        rows += [
+            (
+                str(i),
+                c.unit.short_name,
+                ROLE.get(c.role, ""),
+                str(c.votes or 0),
+                percent_text(c.votes or 0, den),
+                RESULT.get(c.outcome, ""),
+            )
+            for i, c in enumerate(candidates, start=1)
+        ]
+        blocks.append(Block("table", rows=tuple(rows), align="clcccc", widths=(10, 30, 20, 15, 10, 15)))
+    else:
+        rows = [("STT", "Đơn vị", "Số phiếu đồng ý", "Tỷ lệ", "Kết quả")]
+        rows += [
+            (
+                str(i),
+                c.unit.short_name,
+                str(c.votes or 0),
+                percent_text(c.votes or 0, den),
+                RESULT.get(c.outcome, ""),
+            )
+            for i, c in enumerate(candidates, start=1)
+        ]
+        blocks.append(Block("table", rows=tuple(rows), align="clccc", widths=(10, 35, 15, 15, 25)))
+    return blocks
+
+
+def _conclusions(ballots: list[Ballot], year: EmulationYear) -> list[Block]:
+    lines: list[Block] = []
+    awards: dict[int, list[Ballot]] = {}
+    for ballot in ballots:
+        if ballot.kind == BallotKind.AWARD:
+            awards.setdefault(ballot.award_kind_id, []).append(ballot)
+    for rounds in awards.values():
+        kind = rounds[0].award_kind
+        chosen = [
+            f"{c.unit.short_name} ({_votes_text(c, denominator_count(ballot))})"
+            for ballot in rounds
+            for c in sorted(ballot.candidates.all(), key=lambda c: (-(c.votes or 0), c.order))
+            if c.outcome == Outcome.ELECTED
+        ]
+        if chosen:
+            lines.append(Block("bullet", f"- Khối thống nhất đề nghị {award_request(kind)} cho: {'; '.join(chosen)}."))
+        else:
+            lines.append(
+                Block("bullet", f"- Không có đơn vị nào đạt tỷ lệ phiếu đồng ý để đề nghị {award_request(kind)}.")
+            )
+        last = rounds[-1]
+        if last.runoff_seats:
+            lines.append(
+                Block(
+                    "bullet",
+                    f"- Còn {two_digits(last.runoff_seats)} suất đề nghị {award_request(kind)} sẽ được bỏ phiếu lại.",
+                )
+            )
+    elections = [b for b in ballots if b.kind == BallotKind.ELECTION]
+    if elections:
+        ballot = elections[-1]
+        den = denominator_count(ballot)
+        for c in sorted(ballot.candidates.all(), key=lambda c: (c.order, c.pk)):
+            role = ROLE.get(c.role, "")
+            if c.outcome == Outcome.ELECTED:
+                lines.append(
+                    Block(
+                        "bullet", f"- Đơn vị {role} năm {year.year + 1}: {c.unit.short_name} ({_votes_text(c, den)})."
+                    )
+                )
+            else:
+                lines.append(
+                    Block(
+                        "bullet",
+                        f"- {c.unit.short_name}, được giới thiệu làm {role} năm {year.year + 1}, không đạt tỷ lệ "
+                        f"phiếu đồng ý ({_votes_text(c, den)}).",
+                    )
+                )
+    return lines
+
+
+def _meeting_line(year: EmulationYear, deadline: Deadline | None, what: str) -> str:
+    bloc = year.bloc
+    title = (deadline.title if deadline else "") or f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {year.year}"
+    if deadline is not None:
+        local = timezone.localtime(deadline.due_at)
+        when = f"vào hồi {clock(deadline.due_at)} ngày {local:%d/%m/%Y}"
+    else:
+        when = "vào hồi …… giờ …… phút ngày ……/……/……"
+    venue = venue_of(deadline) or DOTS * 2
+    return f"Hôm nay, {when}, tại {venue}, {bloc.name} tổ chức {title}; tiến hành {what} bằng hình thức bỏ phiếu kín."
+
+
+def minutes_document(year: EmulationYear) -> OfficialDocument:
+    """Biên bản kiểm phiếu: every published ballot of the year's conference, with the rules in force, the
+    counts, a table per ballot and the conclusions (the units proposed, the leaders elected)."""
+    bloc = year.bloc
+    ballots = published_ballots(year)
+    deadline = conference_deadline(year)
+    has_awards = any(b.kind == BallotKind.AWARD for b in ballots)
+    has_election = any(b.kind == BallotKind.ELECTION for b in ballots)
+    deputy = any(
+        c.role == CandidateRole.DEPUTY for b in ballots if b.kind == BallotKind.ELECTION for c in b.candidates.all()
+    )
+    election = f"bầu đơn vị Trưởng khối{', Phó Trưởng khối' if deputy else ''} năm {year.year + 1}"
+    award_title = f"Bình xét, suy tôn đề nghị khen thưởng năm {year.year}"
+    if has_awards and has_election:
+        title_lines = [award_title, f"và {election}"]
+        what = f"bình xét, suy tôn đề nghị khen thưởng năm {year.year} và {election}"
+    elif has_awards:
+        title_lines = [award_title]
+        what = f"bình xét, suy tôn đề nghị khen thưởng năm {year.year}"
+    else:
+        title_lines = [election[0].upper() + election[1:]]
+        what = election
+    if deadline is not None:
+        day = timezone.localdate(deadline.due_at)
+    else:
+        moments = [b.opened_at or b.published_at for b in ballots if b.opened_at or b.published_at]
+        day = timezone.localdate(min(moments)) if moments else timezone.localdate()
+
+    blocks = [Block("paragraph", _meeting_line(year, deadline, what))]
+    blocks += [
+        Block("section", "I. BAN KIỂM PHIẾU"),
+        Block("paragraph", "Hội nghị đã thống nhất bầu Ban kiểm phiếu gồm các ông (bà) có tên sau:"),
+        Block("line", f"1. Ông (bà) {DOTS}, đơn vị {DOTS} - Trưởng ban;"),
+        Block("line", f"2. Ông (bà) {DOTS}, đơn vị {DOTS} - Thành viên;"),
+        Block("line", f"3. Ông (bà) {DOTS}, đơn vị {DOTS} - Thành viên."),
+        Block("line", f"Thư ký: Ông (bà) {DOTS}, đơn vị {DOTS}."),
+    ]
+    rule_sets = {tuple(_rule_lines(b)) for b in ballots}
+    rules_each = len(rule_sets) > 1
+    blocks.append(Block("section", "II. NGUYÊN TẮC BỎ PHIẾU"))
+    if rules_each:
+        blocks.append(
+            Block("paragraph", "Theo Quy chế của Khối; các nguyên tắc áp dụng cho từng lần bỏ phiếu ghi tại Mục III.")
+        )
+    elif ballots:
+        blocks += [Block("bullet", line) for line in _rule_lines(ballots[0])]
+    blocks.append(Block("section", "III. KẾT QUẢ KIỂM PHIẾU"))
+    for index, ballot in enumerate(ballots, start=1):
+        blocks += _ballot_blocks(ballot, year, index, rules_each)
+    blocks.append(Block("section", "IV. KẾT LUẬN"))
+    blocks += _conclusions(ballots, year)
+    counted = [timezone.localtime(b.tallied_at) for b in ballots if b.tallied_at]
+    last = max(counted) if counted else None
+    if last is not None and last.date() == day:
+        ending = f"Biên bản kết thúc vào hồi {clock(last)} cùng ngày"
+    else:
+        ending = "Biên bản kết thúc vào hồi …… giờ …… phút cùng ngày"
+    blocks.append(
+        Block(
+            "paragraph",
+            f"{ending}, đã được đọc lại trước Hội nghị; các thành viên Ban kiểm phiếu nhất trí với nội dung "
+            "biên bản và cùng ký tên dưới đây./.",
+        )
+    )
+    return OfficialDocument(
+        header=_header(bloc, "BB", day),
+        doc_type="BIÊN BẢN KIỂM PHIẾU",
+        title_lines=title_lines,
+        blocks=blocks,
+        signature=Signature("TRƯỞNG BAN KIỂM PHIẾU", "", "", ""),
+        left_signature=Signature("THƯ KÝ", "", "", ""),
+        file_stem=f"bien-ban-kiem-phieu-{bloc.slug}-{year.year}-v{len(ballots)}",
+    )
+
+
+# --- the submission (tờ trình) of one proposal ----------------------------------------------------------
+
+
+def _law_bases(day: datetime.date) -> list[str]:
+    """The law on emulation and commendation in force on the day of the document."""
+    if day >= datetime.date(2024, 1, 1):
+        return [
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;",
+            "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số "
+            "điều của Luật Thi đua, khen thưởng;",
+        ]
+    return [
+        "Căn cứ Luật Thi đua, Khen thưởng ngày 26/11/2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, "
+        "Khen thưởng ngày 14/6/2005 và ngày 16/11/2013;",
+        "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều "
+        "của Luật Thi đua, khen thưởng;",
+    ]
+
+
+def _regulation_basis(bloc: Bloc) -> str:
+    if not bloc.regulation_title.strip():
+        return ""
+    text = f"Căn cứ {bloc.regulation_title.strip()}"
+    number = bloc.regulation_number.strip()
+    if number:
+        text += f" số {number}" if "/QC" in number.upper() else f" ban hành kèm theo Quyết định số {number}"
+    if bloc.regulation_date:
+        text += f" ngày {bloc.regulation_date:%d/%m/%Y}"
+    if bloc.regulation_issuer.strip():
+        text += f" của {bloc.regulation_issuer.strip()}"
+    return text + ";"
+
+
+def leader_signatory(year: EmulationYear) -> str:
+    """The head of the leader unit, from its covenant registration of this year or the next (the most recent
+    one that names a signatory), or "" when none does."""
+    registration = (
+        CovenantRegistration.objects.filter(
+            Q(year=year) | Q(year__bloc=year.bloc, year__year=year.year + 1), unit=year.leader
+        )
+        .exclude(signatory_name="")
+        .order_by("-year__year")
+        .first()
+    )
+    return registration.signatory_name if registration else ""
+
+
+def submission_version(proposal: Proposal) -> int:
+    """A submission reads a published ballot, which never changes: one version."""
+    return 1
+
+
+def submission_document(proposal: Proposal) -> OfficialDocument:
+    """Tờ trình: the bloc asks the province's Emulation and Commendation Council to propose one unit for an
+    award, on the strength of its score, rank and the conference's vote."""
+    kind = proposal.award_kind
+    year = kind.year
+    bloc = year.bloc
+    ballot = proposal.ballot
+    unit = proposal.unit
+    province = bloc.province.name
+    candidate = next((c for c in ballot.candidates.all() if c.unit_id == unit.pk), None)
+    deadline = conference_deadline(year)
+    day = timezone.localdate(ballot.published_at) if ballot.published_at else timezone.localdate()
+    meeting = timezone.localdate(deadline.due_at) if deadline else timezone.localdate(ballot.closed_at or day)
+    council = f"Hội đồng Thi đua - Khen thưởng tỉnh {province}"
+    blocks = [
+        Block("center", f"Kính gửi: {council}"),
+        Block("center", "(qua Ban Thi đua - Khen thưởng, Sở Nội vụ)"),
+        *[Block("paragraph", line) for line in _law_bases(day)],
+    ]
+    regulation = _regulation_basis(bloc)
+    if regulation:
+        blocks.append(Block("paragraph", regulation))
+    conference = (
+        deadline.title if deadline else ""
+    ) or f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {year.year}"
+    blocks.append(
+        Block(
+            "paragraph",
+            f"Căn cứ kết quả chấm điểm, xếp hạng thi đua năm {year.year} của Khối và kết quả bình xét, suy tôn "
+            f"bằng phiếu kín tại {conference} ngày {meeting:%d/%m/%Y},",
+        )
+    )
+    blocks.append(
+        Block(
+            "paragraph",
+            f"{bloc_title(bloc)} kính trình {council} xem xét, đề nghị {award_request(kind)} năm {year.year} cho:",
+        )
+    )
+    blocks.append(Block("center", f"**{unit.name}**"))
+    den = denominator_count(ballot)
+    achievement = f"Năm {year.year}, {unit.short_name}"
+    facts = []
+    if candidate is not None and candidate.total is not None:
+        facts.append(f"đạt tổng số {number_text(candidate.total)} điểm")
+    if candidate is not None and candidate.rank is not None:
+        facts.append(f"xếp thứ {candidate.rank}/{ballot.member_count or den} đơn vị thành viên của Khối")
+    if candidate is not None and candidate.classification:
+        facts.append(f"xếp loại {candidate.classification}")
+    if facts:
+        achievement += " " + ", ".join(facts) + ";"
+    of_whom = "đơn vị có mặt" if ballot.denominator == "present" else "đơn vị thành viên"
+    threshold = f"{number_text(ballot.threshold_percent)}%"
+    threshold = f"trên {threshold}" if ballot.threshold_strict else f"từ {threshold} trở lên"
+    achievement += (
+        f" được {proposal.votes}/{den} {of_whom} bỏ phiếu đồng ý, đạt {percent_text(proposal.votes, den)} "
+        f"(Quy chế của Khối yêu cầu {threshold})."
+    )
+    blocks += [
+        Block("paragraph", achievement),
+        Block("paragraph", "*(Có báo cáo thành tích của đơn vị và biên bản kiểm phiếu của Khối kèm theo).*"),
+        Block("paragraph", f"{bloc_title(bloc)} kính trình {council} xem xét, quyết định./."),
+    ]
+    return OfficialDocument(
+        header=_header(bloc, "TTr", day),
+        doc_type="TỜ TRÌNH",
+        title_lines=[f"Về việc đề nghị tặng {kind.name} năm {year.year}"],
+        blocks=blocks,
+        recipients=[Recipient("Như trên"), Recipient(unit.name), Recipient(f"Lưu: VT, {year.leader.code}")],
+        signature=Signature(f"TM. {issuer_name(bloc)}", "", "TRƯỞNG KHỐI", leader_signatory(year) or DOTS),
+        file_stem=f"to-trinh-{bloc.slug}-{year.year}-{kind.code}-{unit.code}",
+    )
+
+
+# --- loading the records ------------------------------------------------------------------------------
+
+
+def load_year(pk: str) -> EmulationYear:
+    return EmulationYear.objects.select_related("bloc__province", "leader", "deputy").get(pk=pk)
+
+
+def load_proposal(pk: str) -> Proposal:
+    return Proposal.objects.select_related(
+        "award_kind__year__bloc__province", "award_kind__year__leader", "unit", "ballot"
+    ).get(pk=pk)

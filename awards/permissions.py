@@ -1,0 +1,63 @@
+"""Rules of the awards app: members vote and read published results; the leader runs the ballots and the
+dossier; the board reads everything, overrides the election and records the province's decisions. Nobody
+reads counts before the ballot is counted."""
+
+from blocs.roles import facts, is_board_of, is_leader, is_member
+from core.permissions import rule
+
+from .enums import BallotStatus
+
+
+def _board(user, year) -> bool:
+    return is_board_of(user, year.bloc.province_id)
+
+
+@rule("awards.view")
+def may_view(user, year) -> bool:
+    """The year's ballots with their turnout, and published results: the members and the board."""
+    return _board(user, year) or is_member(user, year)
+
+
+@rule("awards.ballot.manage")
+def may_manage_ballots(user, year) -> bool:
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("awards.ballot.cast")
+def may_cast(user, ballot) -> bool:
+    """An officer of a member unit of the year (whether the ballot is open is the service's to say)."""
+    return facts(user).is_officer and is_member(user, ballot.year) and not ballot.year.is_closed
+
+
+@rule("awards.ballot.results")
+def may_read_results(user, ballot) -> bool:
+    """Counts exist only once the ballot is counted: the leader (who publishes) and the board see them then,
+    the members once they are published."""
+    year = ballot.year
+    if ballot.status == BallotStatus.PUBLISHED:
+        return _board(user, year) or is_member(user, year)
+    if ballot.status == BallotStatus.TALLIED:
+        return _board(user, year) or is_leader(user, year)
+    return False
+
+
+@rule("awards.election.override")
+def may_override_election(user, year) -> bool:
+    return not year.is_closed and _board(user, year)
+
+
+@rule("awards.dossier.manage")
+def may_manage_dossier(user, year) -> bool:
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("awards.dossier.view")
+def may_view_dossier(user, proposal) -> bool:
+    """A proposal's dossier files: the leader, the board and the proposed unit."""
+    year = proposal.award_kind.year
+    return _board(user, year) or is_leader(user, year) or facts(user).unit_id == proposal.unit_id
+
+
+@rule("awards.decision.record")
+def may_record_decision(user, year) -> bool:
+    return _board(user, year)

@@ -1,0 +1,155 @@
+"""The board's override of the election, the proposals' dossiers and the province's decisions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from blocs.models import EmulationYear, Unit
+from blocs.services import notify_unit, year_open_next
+from core.audit import audit
+from core.i18n import later
+from core.permissions import ensure_can
+
+from ..enums import (
+    DossierPart,
+    ProposalStatus,
+)
+from ..models import DossierFile, Proposal
+
+
+@transaction.atomic
+def election_override(*, year: EmulationYear, leader: Unit, deputy: Unit | None, reason: str, by) -> EmulationYear:
+    """The board sets next year's leader and deputy itself, with its reason (e.g. the conference did not
+    confirm the rotation's proposal)."""
+    ensure_can(by, "awards.election.override", year)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for overriding the rotation and the conference.")})
+    if deputy is not None and deputy.pk == leader.pk:
+        raise ValidationError({"deputy": _("The deputy leader unit must differ from the leader unit.")})
+    next_year = year.bloc.years.filter(year=year.year + 1).first()
+    if next_year is None:
+        opened = year_open_next(current=year, by=by, leader=leader, deputy=deputy, source="override", note=reason)
+    else:
+        from blocs.services import year_update
+
+        opened = year_update(
+            emulation_year=next_year, leader=leader, deputy=deputy, phase=next_year.phase, note=reason, by=by
+        )
+    audit(by, "awards.election.overridden", year, leader=leader.pk, deputy=deputy.pk if deputy else None, reason=reason)
+    return opened
+
+
+# --- proposals, dossiers, decisions -----------------------------------------------------------------------
+
+
+def dossier_checklist(proposal: Proposal) -> dict[str, dict]:
+    """Each part of the dossier and whether it is ready: the submission (tờ trình) and the vote-count minutes
+    are generated from the data; the report of achievements is uploaded by the leader (or a file may replace a
+    generated part)."""
+    files: dict[str, DossierFile] = {}
+    for f in proposal.files.all():  # newest first
+        files.setdefault(f.part, f)
+    generated = {DossierPart.SUBMISSION, DossierPart.MINUTES}
+    checklist = {}
+    for part in (DossierPart.SUBMISSION, DossierPart.ACHIEVEMENTS, DossierPart.MINUTES):
+        upload = files.get(part)
+        checklist[part] = {
+            "label": DossierPart(part).label,
+            "file": upload,
+            "generated": part in generated,
+            "ready": upload is not None or part in generated,
+        }
+    return checklist
+
+
+@transaction.atomic
+def dossier_upload(*, proposal: Proposal, part: str, upload, by) -> DossierFile:
+    year = proposal.award_kind.year
+    ensure_can(by, "awards.dossier.manage", year)
+    if proposal.status != ProposalStatus.PREPARING:
+        raise ValidationError(_("The dossier was already sent to the board: it can no longer change."))
+    if part not in DossierPart.values:
+        raise ValidationError({"part": _("Choose which part of the dossier this file is.")})
+    item = DossierFile(
+        proposal=proposal,
+        part=part,
+        file=upload,
+        original_name=upload.name[:255],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    item.full_clean()
+    item.save()
+    audit(by, "awards.dossier.uploaded", proposal, part=part, file=item.original_name, size=item.size)
+    return item
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, by) -> Proposal:
+    year = proposal.award_kind.year
+    ensure_can(by, "awards.dossier.manage", year)
+    proposal = Proposal.objects.select_for_update().select_related("award_kind__year__bloc", "unit").get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PREPARING:
+        raise ValidationError(_("This dossier was already sent to the board."))
+    missing = [item["label"] for item in dossier_checklist(proposal).values() if not item["ready"]]
+    if missing:
+        raise ValidationError(
+            _("The dossier is not complete: %(parts)s.") % {"parts": "; ".join(str(m) for m in missing)}
+        )
+    proposal.status, proposal.submitted_at, proposal.submitted_by = ProposalStatus.SUBMITTED, timezone.now(), by
+    proposal.save()
+    audit(by, "awards.proposal.submitted", proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: Proposal, approved: bool, number: str, date: datetime.date | None, note: str = "", by
+) -> Proposal:
+    """The board records the province's decision on a proposal: approved or not, with the decision's number
+    and date. A recorded decision may be corrected; every version stays in the audit log."""
+    year = proposal.award_kind.year
+    ensure_can(by, "awards.decision.record", year)
+    proposal = Proposal.objects.select_for_update().select_related("award_kind__year__bloc", "unit").get(pk=proposal.pk)
+    if proposal.status == ProposalStatus.PREPARING:
+        raise ValidationError(_("The leader has not sent this dossier yet."))
+    errors = {}
+    number = number.strip()
+    if approved and not number:
+        errors["number"] = _("Enter the number of the province's decision.")
+    if approved and date is None:
+        errors["date"] = _("Enter the date of the province's decision.")
+    if date is not None and date > timezone.localdate():
+        errors["date"] = _("The decision's date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    old = {"status": proposal.status, "number": proposal.decision_number, "date": str(proposal.decision_date or "")}
+    proposal.status = ProposalStatus.APPROVED if approved else ProposalStatus.REJECTED
+    proposal.decision_number, proposal.decision_date, proposal.decision_note = number, date, note.strip()
+    proposal.decided_at, proposal.decided_by = timezone.now(), by
+    proposal.save()
+    audit(
+        by,
+        "awards.proposal.decided",
+        proposal,
+        old=old,
+        new={"status": proposal.status, "number": number, "date": str(date or "")},
+    )
+    link = reverse("awards:proposals", kwargs={"slug": year.bloc.slug, "year": year.year})
+    notify_unit(
+        proposal.unit,
+        title=later(gettext_noop("The province's decision: %(kind)s"), kind=proposal.award_kind.name),
+        body=later(
+            gettext_noop("Approved, decision %(number)s.") if approved else gettext_noop("Not approved."),
+            number=number,
+        ),
+        link=link,
+        key=f"awards.proposal.decided:{proposal.pk}:{proposal.status}:{number}",
+    )
+    return proposal

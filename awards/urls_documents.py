@@ -1,0 +1,18 @@
+"""URLs of the awards app's official documents: the year's vote-count minutes and each proposal's submission
+(joined in awards/urls.py, same "awards" namespace)."""
+
+from django.urls import path
+
+from . import views_documents as views
+
+Y = "blocs/<slug:slug>/years/<int:year>/awards/"
+S = Y + "proposals/<int:pk>/submission/"
+
+urlpatterns: list = [
+    path(Y + "minutes/", views.minutes, name="minutes"),
+    path(Y + "minutes/preview/", views.minutes_preview, name="minutes-preview"),
+    path(Y + "minutes/render/<str:fmt>/", views.minutes_render, name="minutes-render"),
+    path(S, views.submission, name="submission"),
+    path(S + "preview/", views.submission_preview, name="submission-preview"),
+    path(S + "render/<str:fmt>/", views.submission_render, name="submission-render"),
+]
