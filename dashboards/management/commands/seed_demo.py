@@ -2,8 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
+from awards import demo as awards_demo
 from blocs import demo as blocs_demo
+from blocs.covenant_demo import seed_covenant_demo
+from blocs.models import EmulationYear
 from conference import demo as conference_demo
+from conference.minutes_demo import seed_minutes_demo
 from scoring import demo as scoring_demo
 
 
@@ -17,6 +21,11 @@ class Command(BaseCommand):
         result = blocs_demo.seed()
         scoring_demo.seed()
         conference_demo.seed()
+        # The 2020 conference: ballots, run-off, the election that opens 2021, dossiers and decisions; its
+        # minutes; and 2021's covenant registrations from every member (the new leader has yet to issue it).
+        awards_demo.seed()
+        seed_minutes_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2020))
+        seed_covenant_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2021))
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(b.name for b in result["blocs"])))
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {blocs_demo.DEMO_PASSWORD}):")
