@@ -40,17 +40,6 @@ ROLE = {CandidateRole.LEADER: "Trưởng khối", CandidateRole.DEPUTY: "Phó Tr
 # --- small formatting helpers ------------------------------------------------------------------------------
 
 
-def issuer_name(bloc: Bloc) -> str:
-    """ "KHỐI THI ĐUA NỘI CHÍNH": the bloc's name without the province, upper case. The same rule as the
-    conference plan's (conference.documents.issuer_name), which awards may not import (conference comes
-    after awards in the order of imports)."""
-    name = bloc.name
-    suffix = f" tỉnh {bloc.province.name}"
-    if name.endswith(suffix):
-        name = name[: -len(suffix)]
-    return name.upper()
-
-
 def bloc_title(bloc: Bloc) -> str:
     """ "Khối thi đua Nội chính": the bloc's name without the province, as written in a sentence."""
     suffix = f" tỉnh {bloc.province.name}"
@@ -60,7 +49,7 @@ def bloc_title(bloc: Bloc) -> str:
 def _header(bloc: Bloc, doc_type: str, day: datetime.date) -> Header:
     return Header(
         parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
-        issuer=issuer_name(bloc),
+        issuer=bloc.issuer_name,
         number=f"{BLANK_NUMBER}/{doc_type}-{bloc.code}",
         place=bloc.province.name,
         date=day,
@@ -508,7 +497,7 @@ def submission_document(proposal: Proposal) -> OfficialDocument:
         title_lines=[f"Về việc đề nghị tặng {kind.name} năm {year.year}"],
         blocks=blocks,
         recipients=[Recipient("Như trên"), Recipient(unit.name), Recipient(f"Lưu: VT, {year.leader.code}")],
-        signature=Signature(f"TM. {issuer_name(bloc)}", "", "TRƯỞNG KHỐI", leader_signatory(year) or DOTS),
+        signature=Signature(f"TM. {bloc.issuer_name}", "", "TRƯỞNG KHỐI", leader_signatory(year) or DOTS),
         file_stem=f"to-trinh-{bloc.slug}-{year.year}-{kind.code}-{unit.code}",
     )
 

@@ -9,22 +9,10 @@ unit after another, each with room to sign.
 from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from .covenant import last_sent_versions
-from .models import Bloc, Covenant
+from .models import Covenant
 from .selectors import members_in_year
 
 SIGNING_SPACE = "\u00a0"  # a line that keeps its height in HTML and DOCX: room for a signature
-
-
-def issuer_name(bloc: Bloc) -> str:
-    """ "KHỐI THI ĐUA NỘI CHÍNH": the bloc's name without the province, upper case.
-
-    The same rule as conference.documents.issuer_name, which blocs cannot import (apps import only to their
-    left); conference could use this one instead of its own."""
-    name = bloc.name
-    suffix = f" tỉnh {bloc.province.name}"
-    if name.endswith(suffix):
-        name = name[: -len(suffix)]
-    return name.upper()
 
 
 def _sentence(text: str) -> str:
@@ -68,7 +56,7 @@ def covenant_document(covenant: Covenant) -> OfficialDocument:
     return OfficialDocument(
         header=Header(
             parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
-            issuer=issuer_name(bloc),
+            issuer=bloc.issuer_name,
             number=covenant.number_text,
             place=covenant.place,
             date=covenant.issued_on,

@@ -93,6 +93,16 @@ class Bloc(TimeStampedModel):
     def setting(self, key: str):
         return self.settings.get(key, settings.BLOC_SETTING_DEFAULTS[key])
 
+    @property
+    def issuer_name(self) -> str:
+        """ "KHỐI THI ĐUA NỘI CHÍNH": the issuer in an official document's header — the name without the
+        province, upper case."""
+        name = self.name
+        suffix = f" tỉnh {self.province.name}"
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+        return name.upper()
+
 
 class Membership(TimeStampedModel):
     """A unit's membership of a bloc from one year to another (open-ended while it lasts)."""

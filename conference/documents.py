@@ -33,12 +33,8 @@ def _task_line(task) -> Block:
 
 
 def issuer_name(bloc) -> str:
-    """ "KHỐI THI ĐUA NỘI CHÍNH": the bloc's name without the province, upper case."""
-    name = bloc.name
-    suffix = f" tỉnh {bloc.province.name}"
-    if name.endswith(suffix):
-        name = name[: -len(suffix)]
-    return name.upper()
+    """ "KHỐI THI ĐUA NỘI CHÍNH" (Bloc.issuer_name)."""
+    return bloc.issuer_name
 
 
 def plan_document(plan: ConferencePlan) -> OfficialDocument:

@@ -30,7 +30,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 
 from blocs.enums import Audience, DeadlineKind, Phase
-from blocs.models import Deadline, EmulationYear, Membership, Person, Unit
+from blocs.models import CovenantRegistration, Deadline, EmulationYear, Membership, Person, Unit
 from core.models import OutboxMessage, User
 from core.notifications import notify
 
@@ -117,6 +117,7 @@ def _planned(*, now: datetime.datetime) -> list[_Planned]:
     )
     sheet_years = {d.year_id for d in deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT}
     sheets = _submitted_sheets(sheet_years)
+    covenants = _sent_covenants({d.year_id for d in deadlines if d.kind == DeadlineKind.COVENANT})
     sent = set(ReminderSent.objects.filter(deadline__in=ids).values_list("deadline_id", "unit_id", "offset_days"))
 
     today = _local_date(now)
@@ -131,6 +132,8 @@ def _planned(*, now: datetime.datetime) -> list[_Planned]:
         for unit in owing[deadline.id]:
             if (by, unit.id) in done:
                 continue
+            if deadline.kind == DeadlineKind.COVENANT and (deadline.year_id, unit.id) in covenants:
+                continue  # answered on the covenant page rather than by a file
             due_at = effective_due(deadline, unit, extensions)
             if due_at not in days:
                 days[due_at] = _local_date(due_at)
@@ -181,6 +184,17 @@ def _submitted_sheets(year_ids: set[int]) -> set[tuple[int, int]]:
 
     return set(
         Assessment.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list("year_id", "unit_id")
+    )
+
+
+def _sent_covenants(year_ids: set[int]) -> set[tuple[int, int]]:
+    """(year, unit) of the covenant registrations sent: they answer a covenant deadline as a file would."""
+    if not year_ids:
+        return set()
+    return set(
+        CovenantRegistration.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list(
+            "year_id", "unit_id"
+        )
     )
 
 
@@ -273,6 +287,8 @@ def _link(deadline: Deadline) -> str:
     year = deadline.year
     if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
         return f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/"
+    if deadline.kind == DeadlineKind.COVENANT:
+        return f"/blocs/{year.bloc.slug}/years/{year.year}/covenant/registration/"
     return f"/blocs/{year.bloc.slug}/years/{year.year}/submissions/"
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from blocs import covenant as services
 from blocs import demo as blocs_demo
 from blocs.covenant_demo import seed_covenant_demo
-from blocs.covenant_documents import covenant_document, issuer_name
+from blocs.covenant_documents import covenant_document
 from blocs.enums import Phase
 from blocs.models import (
     Covenant,
@@ -773,4 +773,4 @@ def test_docx_and_preview_come_from_the_same_structure(covenant_files):
 
 
 def test_issuer_name_drops_the_province(world):
-    assert issuer_name(world.bloc) == "KHỐI THI ĐUA NỘI CHÍNH"
+    assert world.bloc.issuer_name == "KHỐI THI ĐUA NỘI CHÍNH"

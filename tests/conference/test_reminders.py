@@ -166,7 +166,7 @@ def test_the_due_day_itself_has_no_reminder_unless_listed(deadline):
     assert reminders_due(now=DUE - datetime.timedelta(hours=23)) == []  # 00:59 on the due day
 
 
-REMINDERS_DUE_QUERIES = 8  # years, deadlines, memberships, next years, extensions, files, sheets, already sent
+REMINDERS_DUE_QUERIES = 9  # years, deadlines, memberships, next years, extensions, files, sheets, covenants, sent
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -213,6 +213,20 @@ def test_the_self_assessment_reminds_units_whose_sheet_is_not_submitted_and_link
 
     assert sent_rows() == sorted((deadline.pk, u.pk, 1) for u in (world.deputy_unit, world.leader_unit))
     assert set(Notification.objects.values_list("link", flat=True)) == {"/blocs/ktdnc/years/2020/scoring/my-sheet/"}
+
+
+def test_a_sent_covenant_registration_answers_the_covenant_deadline_and_the_reminder_links_to_it(world):
+    from blocs.models import CovenantRegistration
+
+    deadline = DeadlineFactory(year=world.year, kind=DeadlineKind.COVENANT, opens_at=None, due_at=DUE)
+    CovenantRegistration.objects.create(year=world.year, unit=world.member_unit, targets="Một", submitted_at=at(5))
+    CovenantRegistration.objects.create(year=world.year, unit=world.deputy_unit, targets="Hai")  # a draft
+
+    reminders_tick(now=at(1))
+
+    assert sent_rows() == sorted((deadline.pk, u.pk, 1) for u in (world.deputy_unit, world.leader_unit))
+    links = set(Notification.objects.values_list("link", flat=True))
+    assert links == {"/blocs/ktdnc/years/2020/covenant/registration/"}
 
 
 @pytest.mark.parametrize("kind", [DeadlineKind.COMPILE, DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE])

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         result = blocs_demo.seed()
         scoring_demo.seed()
         conference_demo.seed()
+        conference_demo.seed_submissions()
         # The 2020 conference: ballots, run-off, the election that opens 2021, dossiers and decisions; its
         # minutes; and 2021's covenant registrations from every member (the new leader has yet to issue it).
         awards_demo.seed()
