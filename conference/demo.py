@@ -281,3 +281,16 @@ def seed_submissions() -> None:
             )
             version = submission_upload(deadline=deadlines[kind], unit=unit, upload=pdf, by=officer, at=at)
             submission_accept(submission=version.submission, by=leader)
+    # the proposed leader for 2021 prepared the launch plan and the covenant form before 25/10
+    launch = year.deadlines.filter(kind=DeadlineKind.LAUNCH_PLAN).first()
+    if launch is not None:
+        police = units["CAT"]
+        officer = Person.objects.filter(unit=police).select_related("user").order_by("pk").first().user
+        pdf = SimpleUploadedFile(
+            "du-thao-ke-hoach-phat-dong-2021.pdf",
+            _report_pdf("DỰ THẢO KẾ HOẠCH PHÁT ĐỘNG PHONG TRÀO THI ĐUA NĂM 2021", police.name, 4),
+            "application/pdf",
+        )
+        at = timezone.make_aware(datetime.datetime(2020, 10, 23, 10, 0))
+        version = submission_upload(deadline=launch, unit=police, upload=pdf, by=officer, at=at)
+        submission_accept(submission=version.submission, by=leader)
