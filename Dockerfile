@@ -7,7 +7,7 @@
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- 1. Front-end libraries from npm (bootstrap, bootstrap-icons, htmx) --------------------------------
+# --- 1. Front-end libraries from npm (bootstrap, bootstrap-icons, htmx, chart.js) ----------------------
 FROM ${NODE_IMAGE} AS node
 WORKDIR /build
 COPY package.json package-lock.json ./

@@ -40,3 +40,17 @@ class ConferenceConfig(AppConfig):
                 view_action="conference.minutes.document",
             )
         )
+        from .models import SummaryReport
+        from .summary_documents import summary_document
+
+        registry.register(
+            registry.DocumentKind(
+                name="conference.summary",
+                load=lambda pk: SummaryReport.objects.select_related(
+                    "year__bloc__province", "year__leader", "year__deputy"
+                ).get(pk=pk),
+                build=summary_document,
+                version=lambda summary: summary.revision,
+                view_action="conference.summary.document",
+            )
+        )

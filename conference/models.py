@@ -365,3 +365,81 @@ class ConferenceMinutes(TimeStampedModel):
     def number_text(self) -> str:
         number = f"{self.number:02d}" if self.number else "…"
         return f"{number}/BB-{self.year.bloc.code}"
+
+
+class SummaryReport(TimeStampedModel):
+    """Báo cáo tổng kết công tác thi đua, khen thưởng năm N của Khối: the narrative the leader unit writes, around
+    the sections compiled from the records (members, reports on time, ranking, ballots and proposals, next year's
+    leaders) each time it is rendered. Draft → sent for comments (a PDF published as a DraftReport of the comment
+    round) → issued (numbered in the bloc's register, BC, and frozen); a correction reopens it as a new revision."""
+
+    year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="summary_report"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)  # optimistic lock of the editor
+    revision = models.PositiveIntegerField(_("revision"), default=1)  # 2, 3… after a correction of an issued report
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    dated = models.DateField(_("date of the document"))
+    introduction = models.TextField(_("introduction"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    limitations = models.TextField(_("limitations and their causes"), blank=True)
+    lessons = models.TextField(_("lessons learned"), blank=True)
+    directions = models.TextField(_("directions and tasks for next year"), blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)  # one a line, as printed after the dash
+    signer_authority = models.CharField(_("authority line"), max_length=200)
+    signer_body = models.CharField(_("second line"), max_length=200, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    # Sending for comments renders the PDF in the worker; these say where that stands.
+    send_requested_at = models.DateTimeField(_("sending requested at"), null=True, blank=True)
+    send_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    send_error = models.TextField(_("sending error"), blank=True)
+    sent_at = models.DateTimeField(_("sent for comments at"), null=True, blank=True)
+    sent_version = models.PositiveIntegerField(null=True, blank=True)  # the editor's version last sent
+    last_draft = models.ForeignKey(
+        DraftReport,
+        verbose_name=_("draft sent for comments"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("summary report")
+        verbose_name_plural = _("summary reports")
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.number_text}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def is_sending(self) -> bool:
+        return self.send_requested_at is not None
+
+    @property
+    def changed_since_sent(self) -> bool:
+        return self.sent_version is not None and self.version > self.sent_version
+
+    @property
+    def number_text(self) -> str:
+        number = f"{self.number:02d}" if self.number else "…"
+        return f"{number}/BC-{self.year.bloc.code}"

@@ -103,3 +103,28 @@ def may_read_minutes_document(user, minutes) -> bool:
     if minutes.is_issued:
         return may_view_minutes(user, minutes.year)
     return may_edit_minutes(user, minutes.year)
+
+
+# --- the bloc's summary report (báo cáo tổng kết) --------------------------------------------------------
+
+
+@rule("conference.summary.view")
+def may_view_summary(user, year) -> bool:
+    """The report's page: every member unit of the year, and the board."""
+    return is_board_of(user, year.bloc.province_id) or is_member(user, year)
+
+
+@rule("conference.summary.edit")
+def may_edit_summary(user, year) -> bool:
+    """The leader unit writes, sends for comments, issues and corrects the report while the year is open."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("conference.summary.document")
+def may_read_summary_document(user, summary) -> bool:
+    """The report's text and files: the board and its writer always; the member units once it is sent for
+    comments (they comment on it) and, of course, once issued."""
+    year = summary.year
+    if may_edit_summary(user, year) or is_board_of(user, year.bloc.province_id):
+        return True
+    return (summary.is_issued or summary.is_sent) and may_view_summary(user, year)

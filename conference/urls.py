@@ -29,3 +29,7 @@ urlpatterns += urls_submissions.urlpatterns + urls_comments.urlpatterns + urls_r
 from . import urls_minutes  # noqa: E402
 
 urlpatterns += urls_minutes.urlpatterns
+
+from . import urls_summary  # noqa: E402
+
+urlpatterns += urls_summary.urlpatterns

@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        # the rules of the board's dashboard and of the leader's
+        from . import permissions, permissions_leader  # noqa: F401

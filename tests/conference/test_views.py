@@ -179,8 +179,9 @@ def test_every_conference_url_name_has_a_permission_row():
     import conference.urls_minutes
     import conference.urls_reminders
     import conference.urls_submissions
+    import conference.urls_summary
 
-    # The submissions, comments, reminders and minutes URLs have their own tables in their own test modules.
+    # The submissions, comments, reminders, minutes and summary URLs have their own tables in their own modules.
     elsewhere = {
         f"conference:{p.name}"
         for module in (
@@ -188,6 +189,7 @@ def test_every_conference_url_name_has_a_permission_row():
             conference.urls_reminders,
             conference.urls_submissions,
             conference.urls_minutes,
+            conference.urls_summary,
         )
         for p in module.urlpatterns
     }

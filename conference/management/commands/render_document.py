@@ -2,6 +2,7 @@
 
 manage.py render_document plan --bloc KTĐNC --year 2020 --output plan.pdf [--format docx]
 manage.py render_document minutes --bloc KTĐNC --year 2020 --output minutes.pdf
+manage.py render_document summary --bloc KTĐNC --year 2020 --output summary.pdf
 manage.py render_document submission --bloc KTĐNC --year 2020 --unit CAT --award flag --output ttr.pdf
 """
 
@@ -18,6 +19,7 @@ from core.documents import render_docx, render_pdf
 
 KINDS = {"plan": "conference.plan", "minutes": "awards.minutes", "submission": "awards.submission"}
 KINDS["conference-minutes"] = "conference.minutes"  # Biên bản Hội nghị tổng kết (conference/minutes.py)
+KINDS["summary"] = "conference.summary"  # Báo cáo tổng kết của Khối (conference/summary.py)
 
 
 def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: str | None = None):
@@ -50,6 +52,11 @@ def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: s
         if minutes is None:
             raise CommandError(f"The year {year.year} of {year.bloc.code} has no conference minutes yet.")
         return minutes
+    if kind == "summary":
+        summary = getattr(year, "summary_report", None)
+        if summary is None:
+            raise CommandError(f"The year {year.year} of {year.bloc.code} has no summary report yet.")
+        return summary
     raise CommandError(f"Unknown document {kind!r}")
 
 

@@ -8,6 +8,7 @@ from blocs.covenant_demo import seed_covenant_demo
 from blocs.models import EmulationYear
 from conference import demo as conference_demo
 from conference.minutes_demo import seed_minutes_demo
+from conference.summary_demo import seed_summary_demo
 from scoring import demo as scoring_demo
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         # minutes; and 2021's covenant registrations from every member (the new leader has yet to issue it).
         awards_demo.seed()
         seed_minutes_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2020))
+        seed_summary_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2020))  # a draft for the leader
         seed_covenant_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2021))
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(b.name for b in result["blocs"])))
         if not quiet_logins:

@@ -1,0 +1,608 @@
+"""Reads of the provincial board's dashboard: every bloc of a province in one year (one row each), the members of
+one bloc's year, and each unit's rank and score across the years.
+
+Each read runs a fixed number of queries whatever the number of blocs, units and years: the figures of every
+bloc are counted in SQL by correlated subqueries of one statement, and the rankings of several years come from
+one query (`rankings_queryset`, the scoring app's ranking partitioned by year).
+
+What the figures mean:
+- reports are the deadlines of kind year-end report and summary report; one is *expected so far* from a unit the
+  deadline applies to once the deadline is due, unless the unit has an extension that is still running and has
+  sent nothing yet; it is *on time* when its first version came in by the unit's due date (a later correction
+  of a returned report does not make it late), *late* when the first came after it, *missing* when none came
+  (the same rule as the bloc's summary report, conference/summary.py);
+- scoring progress counts the sheets submitted at least once, reviewed (reviewed or final) and final;
+- the leading unit is rank 1 of a *published* ranking (ties share the rank, so there can be two);
+- proposals: proposed (every proposal), sent to the board (sent, approved or not approved), approved, not
+  approved; awaiting a decision = sent and not decided yet.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Least, Rank
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from awards.enums import ProposalStatus
+from awards.models import Proposal
+from blocs.enums import Audience, DeadlineKind
+from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
+from conference.models import Extension, Submission, SubmissionVersion
+from scoring.enums import CriterionKind, SheetStatus
+from scoring.models import Assessment, Criterion
+from scoring.selectors import DEC, TIE_BREAKS, ZERO, _sum, classify
+
+REPORT_KINDS = (DeadlineKind.YEAR_REPORT, DeadlineKind.SUMMARY_REPORT)
+TWO = Decimal("0.01")
+
+
+# --- SQL helpers ---------------------------------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet, column: str = "pk", *, distinct: bool = False):
+    """COUNT of a correlated queryset as a scalar subquery (0 when nothing matches)."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = queryset.order_by().annotate(
+        _n=Func(F(column), function="COUNT", template=template, output_field=IntegerField())
+    )
+    return Coalesce(Subquery(counted.values("_n"), output_field=IntegerField()), Value(0))
+
+
+def _members_of_year():
+    """The member units of the outer emulation year (OuterRef: bloc_id, year)."""
+    return Membership.objects.filter(bloc_id=OuterRef("bloc_id"), start_year__lte=OuterRef("year")).filter(
+        Q(end_year__isnull=True) | Q(end_year__gte=OuterRef("year"))
+    )
+
+
+# --- rankings of several years in one query ------------------------------------------------------------------
+
+
+def _per_year(years: list[EmulationYear], key: str):
+    """A setting of each year as an SQL value: a plain value when every year agrees, else one WHEN per value."""
+    groups: dict[Decimal, list[int]] = {}
+    for year in years:
+        groups.setdefault(Decimal(str(year.setting(key))), []).append(year.pk)
+    if len(groups) == 1:
+        return Value(next(iter(groups)), output_field=DEC)
+    return Case(*[When(year_id__in=ids, then=Value(v)) for v, ids in groups.items()], output_field=DEC)
+
+
+# Each tie-break as a value to sort ascending (scoring.selectors.TIE_BREAKS sorts the same keys).
+_ASCENDING = {
+    "group_first": lambda: F("first_group_total") * Value(Decimal(-1), output_field=DEC),
+    "fewer_deductions": lambda: F("deductions"),
+    "higher_bonus": lambda: F("bonus") * Value(Decimal(-1), output_field=DEC),
+}
+
+
+def _tie_breaks(years: list[EmulationYear]) -> list:
+    """The tie-breaks of every year, position by position: at position i, each year sorts by its own i-th rule."""
+    orders = {y.pk: [k for k in y.setting("tie_break_order") if k in TIE_BREAKS] for y in years}
+    expressions = []
+    for i in range(max((len(o) for o in orders.values()), default=0)):
+        by_key: dict[str, list[int]] = {}
+        for pk, order in orders.items():
+            if i < len(order):
+                by_key.setdefault(order[i], []).append(pk)
+        whens = [When(year_id__in=ids, then=_ASCENDING[key]()) for key, ids in by_key.items()]
+        expressions.append(Case(*whens, default=Value(ZERO), output_field=DEC).asc())
+    return expressions
+
+
+def rankings_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
+    """The ranking of several years in one SQL query: scoring.selectors.ranking_queryset with each year's caps
+    and tie-breaks, ranked within its year. The years need their bloc loaded (for the settings)."""
+    if not years:
+        return Assessment.objects.none()
+    bonus_cap, deduction_cap = _per_year(years, "bonus_cap"), _per_year(years, "deduction_cap")
+    reviewed = Coalesce("scores__reviewed_points", "scores__self_points", Value(ZERO), output_field=DEC)
+    own = Coalesce("scores__self_points", Value(ZERO), output_field=DEC)
+    first_group = Subquery(
+        Criterion.objects.filter(table__year_id=OuterRef("year_id"), parent__isnull=True, kind=CriterionKind.STANDARD)
+        .order_by("order", "id")
+        .values("id")[:1]
+    )
+    queryset = (
+        Assessment.objects.filter(year__in=years, submitted_at__isnull=False)
+        .select_related("unit")
+        .annotate(
+            standard=_sum(CriterionKind.STANDARD, reviewed),
+            bonus_raw=_sum(CriterionKind.BONUS, reviewed),
+            deductions_raw=_sum(CriterionKind.DEDUCTION, reviewed),
+            self_standard=_sum(CriterionKind.STANDARD, own),
+            self_bonus_raw=_sum(CriterionKind.BONUS, own),
+            self_deductions_raw=_sum(CriterionKind.DEDUCTION, own),
+            first_group_total=_sum(CriterionKind.STANDARD, reviewed, first_group=first_group),
+        )
+        .annotate(
+            bonus=Least("bonus_raw", bonus_cap, output_field=DEC),
+            deductions=Least("deductions_raw", deduction_cap, output_field=DEC),
+            self_bonus=Least("self_bonus_raw", bonus_cap, output_field=DEC),
+            self_deductions=Least("self_deductions_raw", deduction_cap, output_field=DEC),
+        )
+        .annotate(
+            reviewed_total=F("standard") + F("bonus") - F("deductions"),
+            self_total=F("self_standard") + F("self_bonus") - F("self_deductions"),
+        )
+    )
+    order = [F("reviewed_total").desc(), *_tie_breaks(years)]
+    return queryset.annotate(rank=Window(expression=Rank(), partition_by=[F("year_id")], order_by=order)).order_by(
+        "year_id", "rank", "unit__name"
+    )
+
+
+@dataclass
+class Ranked:
+    """A unit's place in one year's ranking."""
+
+    year: EmulationYear
+    unit: Unit
+    rank: int
+    reviewed_total: Decimal
+    self_total: Decimal
+    classification: str
+
+
+def rankings(years: list[EmulationYear]) -> dict[tuple[int, int], Ranked]:
+    """(year pk, unit pk) → the unit's place in that year's ranking, for every year at once (one query)."""
+    by_pk = {y.pk: y for y in years}
+    result = {}
+    for a in rankings_queryset(years):
+        year = by_pk[a.year_id]
+        total = Decimal(a.reviewed_total).quantize(TWO)
+        result[(a.year_id, a.unit_id)] = Ranked(
+            year=year,
+            unit=a.unit,
+            rank=a.rank,
+            reviewed_total=total,
+            self_total=Decimal(a.self_total).quantize(TWO),
+            classification=classify(total, year.setting("classification_bands")),
+        )
+    return result
+
+
+def _published_at(year: EmulationYear) -> datetime.datetime | None:
+    """When the year's ranking was published (None: not yet, or no criteria table); the table is select_related."""
+    try:
+        return year.criteria_table.ranking_published_at
+    except EmulationYear.criteria_table.RelatedObjectDoesNotExist:
+        return None
+
+
+# --- the province: one row per bloc ----------------------------------------------------------------------------
+
+
+def years_with_data(*, province_id: int) -> list[int]:
+    """The years some bloc of the province has opened, latest first."""
+    return list(
+        EmulationYear.objects.filter(bloc__province_id=province_id)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def default_year(years: list[int], today: datetime.date | None = None) -> int | None:
+    """This calendar year if a bloc has it; else the latest year before it; else the earliest year after it."""
+    today = today or timezone.localdate()
+    if not years:
+        return None
+    if today.year in years:
+        return today.year
+    earlier = [y for y in years if y < today.year]
+    return max(earlier) if earlier else min(years)
+
+
+@dataclass
+class BlocRow:
+    """One bloc in the chosen year: where it stands, what is due next, and its figures."""
+
+    bloc: Bloc
+    year: EmulationYear | None  # None: the bloc has not opened this year
+    members: int = 0
+    next_deadline: Deadline | None = None
+    reports_expected: int = 0
+    reports_on_time: int = 0
+    reports_late: int = 0
+    sheets_submitted: int = 0
+    sheets_reviewed: int = 0
+    sheets_final: int = 0
+    published_at: datetime.datetime | None = None
+    leading_units: list[Unit] = field(default_factory=list)
+    proposed: int = 0
+    sent: int = 0
+    approved: int = 0
+    rejected: int = 0
+
+    @property
+    def reports_missing(self) -> int:
+        return max(0, self.reports_expected - self.reports_on_time - self.reports_late)
+
+    @property
+    def on_time_share(self) -> int | None:
+        """Percentage of the reports expected so far that came in on time (None: nothing expected yet)."""
+        if not self.reports_expected:
+            return None
+        return round(100 * self.reports_on_time / self.reports_expected)
+
+    @property
+    def on_time_fraction(self) -> float | None:
+        return self.reports_on_time / self.reports_expected if self.reports_expected else None
+
+    @property
+    def late_on_reports(self) -> bool:
+        return self.reports_late + self.reports_missing > 0
+
+    @property
+    def ranking_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def awaiting_decision(self) -> int:
+        return self.sent - self.approved - self.rejected
+
+
+@dataclass
+class Dashboard:
+    year: int
+    rows: list[BlocRow]
+
+    @property
+    def open_rows(self) -> list[BlocRow]:
+        return [r for r in self.rows if r.year is not None]
+
+    @property
+    def blocs(self) -> int:
+        return len(self.rows)
+
+    @property
+    def blocs_with_year(self) -> int:
+        return len(self.open_rows)
+
+    @property
+    def blocs_late_on_reports(self) -> int:
+        return sum(1 for r in self.open_rows if r.late_on_reports)
+
+    @property
+    def rankings_published(self) -> int:
+        return sum(1 for r in self.open_rows if r.ranking_published)
+
+    @property
+    def proposals_awaiting(self) -> int:
+        return sum(r.awaiting_decision for r in self.open_rows)
+
+
+def _annotated_years(years: QuerySet[EmulationYear], now: datetime.datetime) -> QuerySet[EmulationYear]:
+    """The years with every figure of their row, counted in the same SQL statement."""
+    year = OuterRef("pk")
+    due_reports = Deadline.objects.filter(year=year, kind__in=REPORT_KINDS, due_at__lte=now)
+    sent = SubmissionVersion.objects.filter(submission=OuterRef("pk"))
+    due_submissions = Submission.objects.filter(
+        deadline__year=year, deadline__kind__in=REPORT_KINDS, deadline__due_at__lte=now
+    ).annotate(first_late=Subquery(sent.order_by("number").values("late_seconds")[:1]))
+    answered = Submission.objects.filter(deadline=OuterRef("deadline_id"), unit=OuterRef("unit_id")).filter(
+        Exists(sent)
+    )
+    still_extended = Extension.objects.filter(
+        deadline__year=year, deadline__kind__in=REPORT_KINDS, deadline__due_at__lte=now, due_at__gt=now
+    ).exclude(Exists(answered))
+    sheets = Assessment.objects.filter(year=year)
+    proposals = Proposal.objects.filter(award_kind__year=year)
+    decided = (ProposalStatus.APPROVED, ProposalStatus.REJECTED)
+    return years.select_related("bloc", "leader", "deputy", "criteria_table").annotate(
+        members=_count(_members_of_year(), "unit_id", distinct=True),
+        due_for_members=_count(due_reports.filter(audience=Audience.MEMBERS)),
+        due_for_one=_count(due_reports.exclude(audience=Audience.MEMBERS)),
+        still_extended=_count(still_extended),
+        on_time=_count(due_submissions.filter(first_late=0)),
+        late=_count(due_submissions.filter(first_late__gt=0)),
+        sheets_submitted=_count(sheets.filter(submitted_at__isnull=False)),
+        sheets_reviewed=_count(sheets.filter(status__in=(SheetStatus.REVIEWED, SheetStatus.FINAL))),
+        sheets_final=_count(sheets.filter(status=SheetStatus.FINAL)),
+        proposed=_count(proposals),
+        sent=_count(proposals.filter(status__in=(ProposalStatus.SUBMITTED, *decided))),
+        approved=_count(proposals.filter(status=ProposalStatus.APPROVED)),
+        rejected=_count(proposals.filter(status=ProposalStatus.REJECTED)),
+        next_deadline_id=Subquery(
+            Deadline.objects.filter(year=year, due_at__gte=now).order_by("due_at", "id").values("pk")[:1]
+        ),
+    )
+
+
+def _rows_for(years: list[EmulationYear], ranks: dict[tuple[int, int], Ranked] | None = None) -> dict[int, BlocRow]:
+    """Bloc rows of the given (annotated) years: two more queries at most (next deadlines, and the leading units
+    unless `ranks` of these years are given)."""
+    next_ids = [y.next_deadline_id for y in years if y.next_deadline_id]
+    next_deadlines = Deadline.objects.in_bulk(next_ids) if next_ids else {}
+    published = [y for y in years if _published_at(y) is not None]
+    leaders: dict[int, list[Unit]] = {}
+    if ranks is not None:
+        wanted = {y.pk for y in published}
+        for (year_pk, _unit_pk), r in sorted(ranks.items(), key=lambda item: item[1].unit.name):
+            if year_pk in wanted and r.rank == 1:
+                leaders.setdefault(year_pk, []).append(r.unit)
+    elif published:
+        for a in rankings_queryset(published).filter(rank=1):
+            leaders.setdefault(a.year_id, []).append(a.unit)
+    rows = {}
+    for y in years:
+        rows[y.pk] = BlocRow(
+            bloc=y.bloc,
+            year=y,
+            members=y.members,
+            next_deadline=next_deadlines.get(y.next_deadline_id),
+            reports_expected=y.due_for_members * y.members + y.due_for_one - y.still_extended,
+            reports_on_time=y.on_time,
+            reports_late=y.late,
+            sheets_submitted=y.sheets_submitted,
+            sheets_reviewed=y.sheets_reviewed,
+            sheets_final=y.sheets_final,
+            published_at=_published_at(y),
+            leading_units=leaders.get(y.pk, []),
+            proposed=y.proposed,
+            sent=y.sent,
+            approved=y.approved,
+            rejected=y.rejected,
+        )
+    return rows
+
+
+def board_dashboard(*, province_id: int, year: int, now: datetime.datetime | None = None) -> Dashboard:
+    """Every bloc of the province in `year` (active blocs, and any other that opened that year), by name."""
+    now = now or timezone.now()
+    years = list(_annotated_years(EmulationYear.objects.filter(bloc__province_id=province_id, year=year), now))
+    rows = _rows_for(years)
+    by_bloc = {y.bloc_id: rows[y.pk] for y in years}
+    blocs = Bloc.objects.filter(province_id=province_id).filter(Q(is_active=True) | Q(years__year=year)).distinct()
+    result = [by_bloc.get(b.pk) or BlocRow(bloc=b, year=None) for b in blocs.order_by("name")]
+    return Dashboard(year=year, rows=result)
+
+
+# --- one bloc's year: the members ----------------------------------------------------------------------------------
+
+
+class ReportStatus:
+    ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+    # The words of the leader's matrix and the UI terms (Đúng hạn / Nộp muộn / Chưa nộp) where they exist.
+    LABELS = {
+        ON_TIME: _("On time"),
+        LATE: _("Submitted late"),
+        MISSING: pgettext_lazy("report status", "Not submitted"),
+        PENDING: pgettext_lazy("report status", "Not yet due"),
+    }
+    # Colour never alone: the label and the icon say the same.
+    STYLES = {
+        ON_TIME: ("success", "bi-check2-circle"),
+        LATE: ("warning", "bi-clock-history"),
+        MISSING: ("danger", "bi-x-circle"),
+        PENDING: ("secondary", "bi-hourglass-split"),
+    }
+
+
+@dataclass
+class ReportCell:
+    deadline: Deadline
+    status: str
+    due: datetime.datetime
+    sent_at: datetime.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return str(ReportStatus.LABELS[self.status])
+
+    @property
+    def colour(self) -> str:
+        return ReportStatus.STYLES[self.status][0]
+
+    @property
+    def icon(self) -> str:
+        return ReportStatus.STYLES[self.status][1]
+
+
+SHEET_LABELS = {
+    "not_started": _("Not started"),
+    "late": _("Submitted late"),
+}
+
+
+@dataclass
+class MemberRow:
+    unit: Unit
+    role: str  # "leader" | "deputy" | "member"
+    reports: list[ReportCell | None]  # one per report deadline of the year; None where it does not apply
+    sheet_status: str  # a SheetStatus, "late" (submitted late) or "not_started"
+    ranked: Ranked | None = None
+
+    @property
+    def sheet_label(self) -> str:
+        """In the active language (the Excel export asks for it in Vietnamese)."""
+        if self.sheet_status in SHEET_LABELS:
+            return str(SHEET_LABELS[self.sheet_status])
+        return str(SheetStatus(self.sheet_status).label)
+
+
+@dataclass
+class YearMembers:
+    year: EmulationYear
+    deadlines: list[Deadline]  # the year's report deadlines, by due date
+    rows: list[MemberRow]
+
+
+def _owes(deadline: Deadline, unit_id: int, year: EmulationYear, following_leader_id: int | None) -> bool:
+    """Whether a deadline applies to a unit (conference.submissions.owing_units, from what is loaded)."""
+    if deadline.audience == Audience.MEMBERS:
+        return True
+    if deadline.audience == Audience.LEADER:
+        return unit_id == year.leader_id
+    if deadline.audience == Audience.UNIT:
+        return unit_id == deadline.unit_id
+    if following_leader_id is not None:
+        return unit_id == following_leader_id
+    return unit_id == year.deputy_id
+
+
+def members_of_years(
+    years: list[EmulationYear],
+    *,
+    ranks: dict[tuple[int, int], Ranked] | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[int, YearMembers]:
+    """year pk → its member units with their reports, sheet and rank, for several years at once (six or seven
+    queries; five when `ranks` is given). The years need their bloc loaded."""
+    now = now or timezone.now()
+    if not years:
+        return {}
+    bloc_ids = {y.bloc_id for y in years}
+    low, high = min(y.year for y in years), max(y.year for y in years)
+    memberships = list(
+        Membership.objects.filter(bloc_id__in=bloc_ids, start_year__lte=high)
+        .filter(Q(end_year__isnull=True) | Q(end_year__gte=low))
+        .select_related("unit")
+    )
+    deadlines = list(Deadline.objects.filter(year__in=years, kind__in=REPORT_KINDS).order_by("due_at", "id"))
+    sent = SubmissionVersion.objects.filter(submission=OuterRef("pk"))
+    submissions = {
+        (s.deadline_id, s.unit_id): s
+        for s in Submission.objects.filter(deadline__in=deadlines).annotate(
+            first_late=Subquery(sent.order_by("number").values("late_seconds")[:1]),
+            first_sent_at=Subquery(sent.order_by("number").values("submitted_at")[:1]),
+        )
+    }
+    extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=deadlines)}
+    sheets = {(a.year_id, a.unit_id): a for a in Assessment.objects.filter(year__in=years)}
+    following: dict[tuple[int, int], int] = {}
+    if any(d.audience == Audience.NEXT_LEADER for d in deadlines):
+        following = {
+            (bloc_id, number): leader_id
+            for bloc_id, number, leader_id in EmulationYear.objects.filter(
+                bloc_id__in=bloc_ids, year__in=[y.year + 1 for y in years]
+            ).values_list("bloc_id", "year", "leader_id")
+        }
+    if ranks is None:
+        ranks = rankings(years)
+
+    result = {}
+    for year in years:
+        year_deadlines = [d for d in deadlines if d.year_id == year.pk]
+        units = {m.unit_id: m.unit for m in memberships if m.bloc_id == year.bloc_id and m.covers(year.year)}
+        following_leader = following.get((year.bloc_id, year.year + 1))
+        rows = []
+        for unit in sorted(units.values(), key=lambda u: u.name):
+            cells: list[ReportCell | None] = []
+            for d in year_deadlines:
+                if not _owes(d, unit.pk, year, following_leader):
+                    cells.append(None)
+                    continue
+                extension = extensions.get((d.pk, unit.pk))
+                due = extension.due_at if extension else d.due_at
+                submission = submissions.get((d.pk, unit.pk))
+                if submission is not None and submission.first_sent_at is not None:
+                    status = ReportStatus.ON_TIME if submission.first_late == 0 else ReportStatus.LATE
+                    cells.append(ReportCell(d, status, due, submission.first_sent_at))
+                else:
+                    cells.append(ReportCell(d, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due))
+            sheet = sheets.get((year.pk, unit.pk))
+            if sheet is None:
+                status = "not_started"
+            elif sheet.status == SheetStatus.SUBMITTED and sheet.is_late:
+                status = "late"
+            else:
+                status = sheet.status
+            role = "leader" if unit.pk == year.leader_id else "deputy" if unit.pk == year.deputy_id else "member"
+            rows.append(
+                MemberRow(
+                    unit=unit,
+                    role=role,
+                    reports=cells,
+                    sheet_status=status,
+                    ranked=ranks.get((year.pk, unit.pk)),
+                )
+            )
+        rows.sort(key=lambda r: (r.ranked is None, r.ranked.rank if r.ranked else 0, r.unit.name))
+        result[year.pk] = YearMembers(year=year, deadlines=year_deadlines, rows=rows)
+    return result
+
+
+def proposals_of_years(years: list[EmulationYear]) -> dict[int, list[Proposal]]:
+    """year pk → its proposals with the province's decisions (one query)."""
+    result: dict[int, list[Proposal]] = {y.pk: [] for y in years}
+    for p in (
+        Proposal.objects.filter(award_kind__year__in=years)
+        .select_related("award_kind__year__bloc", "unit")
+        .order_by("award_kind__year_id", "award_kind__order", "-votes", "unit__name")
+    ):
+        result[p.award_kind.year_id].append(p)
+    return result
+
+
+# --- one bloc: the drill-down ----------------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """Each unit's rank and score in every year of the bloc that has a ranking."""
+
+    years: list[EmulationYear]  # the bloc's years with a ranking, oldest first
+    units: list[Unit]
+    cells: dict[tuple[int, int], Ranked]  # (year pk, unit pk)
+
+    def row(self, unit: Unit) -> list[Ranked | None]:
+        return [self.cells.get((y.pk, unit.pk)) for y in self.years]
+
+
+@dataclass
+class BlocDetail:
+    row: BlocRow
+    members: YearMembers
+    proposals: list[Proposal]
+    years: list[EmulationYear]  # every year of the bloc, oldest first
+    history: History
+
+
+def bloc_detail(*, bloc: Bloc, year: int, now: datetime.datetime | None = None) -> BlocDetail | None:
+    """One bloc's year for the board (None if the bloc has no such year): its row of the dashboard, its members
+    with their reports, sheets, rank and score, its proposals, and every unit's rank and score across the years."""
+    now = now or timezone.now()
+    years = list(
+        _annotated_years(EmulationYear.objects.filter(bloc=bloc), now).order_by("year")
+    )  # every year's figures in one statement: cheap at a bloc's handful of years, and the history needs them
+    chosen = next((y for y in years if y.year == year), None)
+    if chosen is None:
+        return None
+    ranks = rankings(years)
+    row = _rows_for([chosen], ranks)[chosen.pk]
+    members = members_of_years([chosen], ranks=ranks, now=now)[chosen.pk]
+    ranked_years = sorted({r.year.pk: r.year for r in ranks.values()}.values(), key=lambda y: y.year)
+    latest: dict[int, tuple[int, Ranked]] = {}
+    for r in ranks.values():
+        if r.unit.pk not in latest or r.year.year > latest[r.unit.pk][0]:
+            latest[r.unit.pk] = (r.year.year, r)
+    units = sorted(
+        (r.unit for _year, r in latest.values()),
+        key=lambda u: (-latest[u.pk][0], latest[u.pk][1].rank, u.name),
+    )
+    return BlocDetail(
+        row=row,
+        members=members,
+        proposals=proposals_of_years([chosen])[chosen.pk],
+        years=years,
+        history=History(years=ranked_years, units=units, cells=ranks),
+    )

@@ -1,0 +1,679 @@
+"""The leader unit's dashboard: what needs doing now, and the bloc's progress over the year's calendar.
+
+Everything is read in a fixed number of queries whatever the number of member units, deadlines, sheets,
+submissions, comments, ballots and proposals: each kind of record is loaded once for the year and the rest is
+computed in Python from what is loaded.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from awards.enums import BallotKind, BallotStatus, DossierPart, ProposalStatus
+from awards.models import Ballot, DossierFile, Proposal
+from blocs.enums import Audience, DeadlineKind
+from blocs.models import Covenant, CovenantRegistration, Deadline, EmulationYear, Membership, Unit
+from conference.enums import AnswerStatus, PlanStatus, SubmissionStatus
+from conference.models import Comment, ConferenceMinutes, ConferencePlan, Extension, Submission, SubmissionVersion
+from scoring.enums import SheetStatus
+from scoring.models import Assessment, CriteriaTable
+
+# Urgency of a thing to do, most urgent first.
+OVERDUE, SOON, NORMAL = "overdue", "soon", "normal"
+URGENCY_ORDER = {OVERDUE: 0, SOON: 1, NORMAL: 2}
+
+# States of a calendar entry.
+UPCOMING, OPEN, DUE_SOON, LATE, DONE = "upcoming", "open", "soon", "overdue", "done"
+
+# Calendar entries that are events rather than something each unit sends: nothing to count, only dates.
+EVENT_KINDS = {DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE}
+
+
+# --- what the page shows ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TodoRow:
+    """One line of a thing to do: a label and the units it concerns, or one record (a ballot, a dossier) with
+    its own link."""
+
+    label: str
+    units: list[Unit] = field(default_factory=list)
+    note: str = ""
+    url: str = ""
+
+
+@dataclass
+class Todo:
+    """Something the leader unit has to do now, with how many, for whom, and the page where it is done."""
+
+    code: str  # late_reports, late_sheets, review, ranking, comments, ballots, dossiers, plan, minutes, covenant
+    title: str
+    count: int
+    url: str
+    action: str
+    urgency: str
+    due: datetime.datetime | None = None
+    rows: list[TodoRow] = field(default_factory=list)
+    total: int | None = None  # "count of total" where the count is a share (e.g. registrations sent)
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit named in the rows, in their order (for tests and screen readers)."""
+        return [unit for row in self.rows for unit in row.units]
+
+    @property
+    def urgency_label(self) -> str:
+        return {OVERDUE: _("Overdue"), SOON: _("Due soon"), NORMAL: _("To do")}[self.urgency]
+
+    @property
+    def count_text(self) -> str:
+        """The count in words: what is counted depends on the item."""
+        n = self.count
+        if self.code == "ranking":
+            return ngettext(
+                "%(n)d of %(total)d sheet finalized", "%(n)d of %(total)d sheets finalized", self.total or 0
+            ) % {"n": n, "total": self.total or 0}
+        if self.code == "covenant":
+            return ngettext(
+                "%(n)d of %(total)d registration sent", "%(n)d of %(total)d registrations sent", self.total or 0
+            ) % {"n": n, "total": self.total or 0}
+        texts = {
+            "late_reports": ngettext("%(n)d unit", "%(n)d units", n),
+            "late_sheets": ngettext("%(n)d unit", "%(n)d units", n),
+            "review": ngettext("%(n)d sheet", "%(n)d sheets", n),
+            "comments": ngettext("%(n)d comment", "%(n)d comments", n),
+            "ballots": ngettext("%(n)d ballot", "%(n)d ballots", n),
+            "dossiers": ngettext("%(n)d dossier", "%(n)d dossiers", n),
+        }
+        return texts.get(self.code, ngettext("%(n)d document", "%(n)d documents", n)) % {"n": n}
+
+
+@dataclass
+class CalendarEntry:
+    """One deadline of the year with the share of its units that have done it, and where it stands."""
+
+    deadline: Deadline
+    expected: int | None  # None: an event (comment round, conference), nothing to count
+    done: int | None
+    late: int
+    state: str
+    today_before: bool = False  # "today" falls just before this entry
+
+    @property
+    def measured(self) -> bool:
+        return self.expected is not None
+
+    @property
+    def opens(self) -> datetime.datetime | datetime.date | None:
+        """When it opens: the day alone when it opens at midnight (the usual case), else the moment."""
+        opens_at = self.deadline.opens_at
+        if opens_at is None:
+            return None
+        local = timezone.localtime(opens_at)
+        return local.date() if local.time() == datetime.time(0, 0) else opens_at
+
+    @property
+    def percent(self) -> int:
+        if not self.expected:
+            return 0
+        return round(100 * (self.done or 0) / self.expected)
+
+    @property
+    def state_label(self) -> str:
+        return {
+            UPCOMING: _("Upcoming"),
+            OPEN: _("Open"),
+            DUE_SOON: _("Due soon"),
+            LATE: _("Overdue"),
+            DONE: _("Done"),
+        }[self.state]
+
+
+@dataclass
+class LeaderDashboard:
+    year: EmulationYear
+    now: datetime.datetime
+    todos: list[Todo]
+    calendar: list[CalendarEntry]
+    today_at_end: bool  # every entry is already due: "today" comes after the last one
+    members: list[Unit]
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localtime(self.now).date()
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for t in self.todos if t.urgency == OVERDUE)
+
+
+# --- who owes what ----------------------------------------------------------------------------------------
+
+
+def _members(memberships: list[Membership], year: int) -> list[Unit]:
+    units = {m.unit.pk: m.unit for m in memberships if m.covers(year)}
+    return sorted(units.values(), key=lambda unit: unit.name)
+
+
+def owing_units(
+    deadline: Deadline, *, year: EmulationYear, members: list[Unit], following: EmulationYear | None
+) -> list[Unit]:
+    """conference.submissions.owing_units without a query per deadline (the same rules; a test holds them equal)."""
+    if deadline.audience == Audience.MEMBERS:
+        return members
+    if deadline.audience == Audience.LEADER:
+        return [year.leader]
+    if deadline.audience == Audience.UNIT:
+        return [deadline.unit]
+    if following is not None:
+        return [following.leader]
+    return [year.deputy] if year.deputy_id else []
+
+
+def _sheet_owing(deadline: Deadline, owing: list[Unit], own_deadline_units: set[int]) -> list[Unit]:
+    """A self-assessment entry for the members binds every member but those with a deadline of their own (the
+    one-unit entry is its extension: scoring.selectors.self_assessment_deadline)."""
+    if deadline.audience == Audience.MEMBERS:
+        return [u for u in owing if u.pk not in own_deadline_units]
+    return owing
+
+
+@dataclass
+class _Answer:
+    """A unit's answer to one deadline: whether it has done it, late, and whether a decision waits."""
+
+    done: bool
+    late: bool = False
+    waiting: bool = False  # a file sent late that waits for the leader's decision
+    returned: bool = False  # a file returned for correction and not sent again: not done
+
+
+def _urgency(due: datetime.datetime | None, now: datetime.datetime, soon: datetime.timedelta) -> str:
+    if due is None:
+        return NORMAL
+    if due < now:
+        return OVERDUE
+    return SOON if due - now <= soon else NORMAL
+
+
+def _names(units) -> list[Unit]:
+    return sorted(units, key=lambda unit: unit.name)
+
+
+# --- the selector -----------------------------------------------------------------------------------------
+
+
+def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None) -> LeaderDashboard:
+    """What needs doing now and the calendar's progress for the year's leader unit (the year comes with its bloc,
+    leader and deputy loaded). A fixed number of queries."""
+    now = at or timezone.now()
+    offsets = [int(days) for days in year.setting("reminder_offsets_days")] or [7]
+    soon = datetime.timedelta(days=max(offsets))
+    bloc_slug, number = year.bloc.slug, year.year
+    kwargs = {"slug": bloc_slug, "year": number}
+
+    def url(name: str, **extra) -> str:
+        return reverse(name, kwargs={**kwargs, **extra})
+
+    # 1. the following year, the calendar (with the next year's covenant entries), the memberships
+    following = (
+        EmulationYear.objects.filter(bloc_id=year.bloc_id, year=number + 1).select_related("leader", "deputy").first()
+    )
+    covenant_years = [year.pk] + ([following.pk] if following is not None else [])
+    deadlines, next_covenant_deadlines = [], []
+    for deadline in (
+        Deadline.objects.filter(Q(year=year) | Q(year_id__in=covenant_years, kind=DeadlineKind.COVENANT))
+        .select_related("unit")
+        .order_by("due_at", "id")
+    ):
+        if deadline.year_id == year.pk:
+            deadline.year = year
+            deadlines.append(deadline)
+        else:
+            deadline.year = following
+            next_covenant_deadlines.append(deadline)
+    memberships = list(Membership.objects.filter(bloc_id=year.bloc_id).select_related("unit"))
+    members = _members(memberships, number)
+
+    # 2. the answers: files, extensions, sheets, covenant registrations
+    latest_late = Subquery(
+        SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("late_seconds")[:1]
+    )
+    files: dict[tuple[int, int], _Answer] = {}
+    for deadline_id, unit_id, status, late_seconds in (
+        Submission.objects.filter(deadline__year=year)
+        .annotate(latest_late=latest_late)
+        .values_list("deadline_id", "unit_id", "status", "latest_late")
+    ):
+        if late_seconds is None:  # a submission without a version has sent nothing
+            continue
+        late = late_seconds > 0
+        if status == SubmissionStatus.RETURNED:
+            files[deadline_id, unit_id] = _Answer(done=False, returned=True)
+        else:
+            waiting = late and status == SubmissionStatus.SUBMITTED
+            files[deadline_id, unit_id] = _Answer(done=True, late=late, waiting=waiting)
+    extensions = {
+        (deadline_id, unit_id): due
+        for deadline_id, unit_id, due in Extension.objects.filter(deadline__year=year).values_list(
+            "deadline_id", "unit_id", "due_at"
+        )
+    }
+    sheets = {a.unit_id: a for a in Assessment.objects.filter(year=year).select_related("unit")}
+    registrations: dict[tuple[int, int], datetime.datetime] = {
+        (year_id, unit_id): first_sent
+        for year_id, unit_id, first_sent in CovenantRegistration.objects.filter(
+            year_id__in=covenant_years, submitted_at__isnull=False
+        )
+        .annotate(first_sent=Coalesce(Min("versions__sent_at"), "submitted_at"))
+        .values_list("year_id", "unit_id", "first_sent")
+    }
+
+    # 3. the leader's records: ranking, comments, ballots, proposals, plan, minutes, covenants
+    table = CriteriaTable.objects.filter(year=year).first()
+    pending_comments = list(
+        Comment.objects.filter(draft__year=year, answer_status=AnswerStatus.PENDING)
+        .select_related("unit")
+        .order_by("created_at", "id")
+    )
+    ballots = list(
+        Ballot.objects.filter(year=year)
+        .select_related("award_kind")
+        .annotate(has_runoff=Exists(Ballot.objects.filter(parent=OuterRef("pk"))))
+        .order_by("kind", "award_kind__order", "round", "id")
+    )
+    achievements = DossierFile.objects.filter(proposal=OuterRef("pk"), part=DossierPart.ACHIEVEMENTS)
+    proposals = list(
+        Proposal.objects.filter(award_kind__year=year)
+        .select_related("award_kind", "unit")
+        .annotate(has_achievements=Exists(achievements))
+        .order_by("award_kind__order", "-votes", "unit__name")
+    )
+    plan = ConferencePlan.objects.filter(year=year).order_by("-version").first()
+    minutes = ConferenceMinutes.objects.filter(year=year).first()
+    covenants = {c.year_id: c for c in Covenant.objects.filter(year_id__in=covenant_years)}
+
+    # --- who has answered each deadline -----------------------------------------------------------------
+    own_sheet_deadline = {
+        d.unit_id for d in deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT and d.audience == Audience.UNIT
+    }
+    sent_proposals = [p for p in proposals if p.status != ProposalStatus.PREPARING]
+
+    def due_for(deadline: Deadline, unit: Unit) -> datetime.datetime:
+        return extensions.get((deadline.pk, unit.pk), deadline.due_at)
+
+    def answer(deadline: Deadline, unit: Unit) -> _Answer:
+        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
+            sheet = sheets.get(unit.pk)
+            if sheet is None or sheet.submitted_at is None:
+                return _Answer(done=False)
+            return _Answer(done=True, late=sheet.is_late)
+        sent = files.get((deadline.pk, unit.pk))
+        if deadline.kind == DeadlineKind.COVENANT and sent is None:
+            first_sent = registrations.get((year.pk, unit.pk))
+            if first_sent is not None:
+                return _Answer(done=True, late=first_sent > due_for(deadline, unit))
+        return sent or _Answer(done=False)
+
+    calendar: list[CalendarEntry] = []
+    late_todos: list[Todo] = []
+    for deadline in deadlines:
+        owing = owing_units(deadline, year=year, members=members, following=following)
+        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
+            owing = _sheet_owing(deadline, owing, own_sheet_deadline)
+        expected: int | None
+        returned: set[int] = set()
+        extended = False  # a unit not done yet still has an extension running
+        if deadline.kind in EVENT_KINDS or not owing:
+            expected = done = None
+            late = 0
+            overdue, waiting = [], []
+            all_done = deadline.due_at < now  # an event is over once its date has passed
+        elif deadline.kind == DeadlineKind.COMPILE:
+            published = table is not None and table.is_published
+            expected, done = len(owing), len(owing) if published else 0
+            late = len(owing) if published and table.ranking_published_at > deadline.due_at else 0
+            overdue, waiting = [], []  # the ranking's own item says what is left
+            all_done = published
+        elif deadline.kind == DeadlineKind.AWARD_DOSSIER and proposals:
+            expected, done = len(proposals), len(sent_proposals)
+            late = sum(1 for p in sent_proposals if p.submitted_at and p.submitted_at > deadline.due_at)
+            overdue, waiting = [], []  # the dossiers' own item says what is left
+            all_done = done == expected
+        else:
+            answers = {unit.pk: answer(deadline, unit) for unit in owing}
+            expected = len(owing)
+            done = sum(1 for a in answers.values() if a.done)
+            late = sum(1 for a in answers.values() if a.done and a.late)
+            overdue = [u for u in owing if not answers[u.pk].done and due_for(deadline, u) < now]
+            waiting = [u for u in owing if answers[u.pk].waiting]
+            returned = {u.pk for u in overdue if answers[u.pk].returned}
+            extended = any(not answers[u.pk].done and due_for(deadline, u) >= now for u in owing)
+            all_done = done == expected
+        if all_done:
+            state = DONE
+        elif overdue or (deadline.due_at < now and not extended):
+            state = LATE
+        elif deadline.opens_at is not None and now < deadline.opens_at:
+            state = UPCOMING
+        elif expected is None and deadline.opens_at is None and deadline.due_at - now > soon:
+            state = UPCOMING  # an event on one day (the conference) is coming, not open
+        elif deadline.due_at - now <= soon and deadline.due_at >= now:
+            state = DUE_SOON
+        else:
+            state = OPEN
+        calendar.append(CalendarEntry(deadline=deadline, expected=expected, done=done, late=late, state=state))
+
+        if overdue or waiting:
+            late_todos.append(_late_todo(deadline, overdue, waiting, returned, url=url))
+
+    today_at_end = True
+    for entry in calendar:
+        if entry.deadline.due_at >= now:
+            entry.today_before, today_at_end = True, False
+            break
+
+    # --- the leader's own things to do ------------------------------------------------------------------
+    by_kind = {d.kind: d for d in reversed(deadlines)}  # the first of each kind
+    compile_due = by_kind[DeadlineKind.COMPILE].due_at if DeadlineKind.COMPILE in by_kind else None
+    conference = by_kind.get(DeadlineKind.CONFERENCE)
+    conference_at = conference.due_at if conference is not None else None
+    if conference_at is None and plan is not None:
+        conference_at = timezone.make_aware(
+            datetime.datetime.combine(plan.conference_date, plan.start_time), timezone.get_default_timezone()
+        )
+
+    todos = list(late_todos)
+    todos += _review_todos(year, sheets, members, due=compile_due, table=table, url=url)
+    if pending_comments:
+        units = _names({c.unit.pk: c.unit for c in pending_comments}.values())
+        todos.append(
+            Todo(
+                code="comments",
+                title=_("Comments on the draft report to answer"),
+                count=len(pending_comments),
+                url=url("conference:draft-report"),
+                action=_("Answer the comments"),
+                urgency=NORMAL,
+                due=conference_at,
+                rows=[TodoRow(label=_("Units that commented"), units=units)],
+            )
+        )
+    ballot_rows = _ballot_rows(year, ballots, url=url)
+    if ballot_rows:
+        todos.append(
+            Todo(
+                code="ballots",
+                title=_("Ballots to move on"),
+                count=len(ballot_rows),
+                url=url("awards:index"),
+                action=_("Awards and elections"),
+                urgency=NORMAL,
+                due=conference_at,
+                rows=ballot_rows,
+            )
+        )
+    preparing = [p for p in proposals if p.status == ProposalStatus.PREPARING]
+    if preparing:
+        dossier = by_kind.get(DeadlineKind.AWARD_DOSSIER)
+        rows = []
+        for proposal in preparing:
+            note = (
+                _("Complete: send it to the board.")
+                if proposal.has_achievements
+                else _("Missing: %(part)s.") % {"part": DossierPart.ACHIEVEMENTS.label}
+            )
+            rows.append(
+                TodoRow(
+                    label=proposal.award_kind.name,
+                    units=[proposal.unit],
+                    note=note,
+                    url=url("awards:proposal-detail", pk=proposal.pk),
+                )
+            )
+        todos.append(
+            Todo(
+                code="dossiers",
+                title=_("Proposal dossiers to complete and send to the board"),
+                count=len(preparing),
+                url=url("awards:proposals"),
+                action=_("Proposals to the province"),
+                urgency=NORMAL,
+                due=dossier.due_at if dossier is not None else None,
+                rows=rows,
+            )
+        )
+    plan_pending = plan is None or plan.status != PlanStatus.ISSUED
+    if not year.is_closed and plan_pending and (conference_at is None or now < conference_at):
+        todos.append(
+            Todo(
+                code="plan",
+                title=_("Issue the conference plan") if plan is not None else _("Write the conference plan"),
+                count=1,
+                url=url("conference:plan"),
+                action=_("Conference plan"),
+                urgency=NORMAL,
+                due=conference_at,
+                rows=[
+                    TodoRow(
+                        label=_("Draft, version %(version)s") % {"version": plan.version}
+                        if plan is not None
+                        else _("No plan yet")
+                    )
+                ],
+            )
+        )
+    if conference_at is not None and conference_at < now and (minutes is None or not minutes.is_issued):
+        todos.append(
+            Todo(
+                code="minutes",
+                title=_("Issue the conference minutes") if minutes is not None else _("Write the conference minutes"),
+                count=1,
+                url=url("conference:minutes"),
+                action=_("Conference minutes"),
+                urgency=NORMAL,
+                due=conference_at,
+                rows=[TodoRow(label=_("Draft") if minutes is not None else _("No minutes yet"))],
+            )
+        )
+    covenant_targets = [(year, members)]
+    if following is not None and following.leader_id == year.leader_id:
+        covenant_targets.append((following, _members(memberships, following.year)))
+    for target, target_members in covenant_targets:
+        entries = deadlines if target is year else next_covenant_deadlines
+        registration = [d for d in entries if d.kind == DeadlineKind.COVENANT and d.audience == Audience.MEMBERS]
+        todo = _covenant_todo(
+            target,
+            target_members,
+            covenant=covenants.get(target.pk),
+            sent={unit_id for year_id, unit_id in registrations if year_id == target.pk},
+            deadline=registration[0] if registration else None,
+            link=reverse("blocs:covenant", kwargs={"slug": bloc_slug, "year": target.year}),
+        )
+        if todo is not None:
+            todos.append(todo)
+
+    for todo in todos:
+        if todo.urgency == NORMAL:
+            todo.urgency = _urgency(todo.due, now, soon)
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    todos.sort(key=lambda t: (URGENCY_ORDER[t.urgency], t.due or far))
+    return LeaderDashboard(
+        year=year, now=now, todos=todos, calendar=calendar, today_at_end=today_at_end, members=members
+    )
+
+
+# --- one kind of thing to do each -------------------------------------------------------------------------
+
+
+def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], returned: set[int], *, url) -> Todo:
+    rows = []
+    missing = [u for u in overdue if u.pk not in returned]
+    if missing:
+        label = _("Sheet not submitted") if deadline.kind == DeadlineKind.SELF_ASSESSMENT else _("Not submitted")
+        rows.append(TodoRow(label=label, units=_names(missing)))
+    if returned:
+        rows.append(
+            TodoRow(
+                label=_("Returned for correction, not sent again"), units=_names(u for u in overdue if u.pk in returned)
+            )
+        )
+    if waiting:
+        rows.append(TodoRow(label=_("Submitted late, waiting for your decision"), units=_names(waiting)))
+    if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
+        code, link, action = "late_sheets", url("scoring:review-list"), _("Self-assessment sheets")
+    elif deadline.kind == DeadlineKind.COVENANT:
+        code, link, action = "late_reports", url("blocs:covenant"), _("Covenant registrations")
+    else:
+        code, link, action = (
+            "late_reports",
+            url("conference:submission-matrix") + "?late=1",
+            _("Reports of the member units"),
+        )
+    return Todo(
+        code=code,
+        title=_("Late: %(title)s") % {"title": deadline.title},
+        count=len(overdue) + len(waiting),
+        url=link,
+        action=action,
+        urgency=OVERDUE,
+        due=deadline.due_at,
+        rows=rows,
+    )
+
+
+def _review_todos(
+    year: EmulationYear, sheets: dict[int, Assessment], members: list[Unit], *, due, table, url
+) -> list[Todo]:
+    """Sheets waiting for review (the leader's own goes to the deputy), and a ranking ready to publish."""
+    to_review = [a for a in sheets.values() if a.status == SheetStatus.SUBMITTED and a.unit_id != year.leader_id]
+    to_finalize = [a for a in sheets.values() if a.status == SheetStatus.REVIEWED and a.unit_id != year.leader_id]
+    own = sheets.get(year.leader_id)
+    own_waiting = own is not None and own.status in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED)
+    todos = []
+    if to_review or to_finalize or own_waiting:
+        rows = []
+        if to_review:
+            on_time = _names(a.unit for a in to_review if not a.is_late)
+            late = _names(a.unit for a in to_review if a.is_late)
+            if on_time:
+                rows.append(TodoRow(label=_("Waiting for review"), units=on_time))
+            if late:
+                rows.append(TodoRow(label=_("Waiting for review, submitted late"), units=late))
+        if to_finalize:
+            rows.append(TodoRow(label=_("Reviewed, not finalized yet"), units=_names(a.unit for a in to_finalize)))
+        if own_waiting:
+            deputy = year.deputy.short_name if year.deputy_id else _("no deputy leader unit set")
+            rows.append(
+                TodoRow(
+                    label=_("The leader unit's own sheet: reviewed by the deputy leader unit (%(deputy)s)")
+                    % {"deputy": deputy},
+                    units=[own.unit],
+                )
+            )
+        todos.append(
+            Todo(
+                code="review",
+                title=_("Self-assessment sheets waiting for review"),
+                count=len(to_review) + len(to_finalize) + int(own_waiting),
+                url=url("scoring:review-list"),
+                action=_("Review the sheets"),
+                urgency=NORMAL,
+                due=due,
+                rows=rows,
+            )
+        )
+    # scoring.selectors.publishable's rule, from the sheets already loaded
+    statuses = [a.status for a in sheets.values()]
+    blocked = any(s in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED, SheetStatus.RETURNED) for s in statuses)
+    final = [a for a in sheets.values() if a.status == SheetStatus.FINAL]
+    if table is not None and not table.is_published and final and not blocked:
+        rows = [TodoRow(label=_("Finalized sheets"), units=_names(a.unit for a in final))]
+        without = _names(u for u in members if u.pk not in {a.unit_id for a in final})
+        if without:
+            rows.append(TodoRow(label=_("Not in the ranking (no finalized sheet)"), units=without))
+        todos.append(
+            Todo(
+                code="ranking",
+                title=_("The ranking is ready to publish"),
+                count=len(final),
+                total=len(members),
+                url=url("scoring:ranking"),
+                action=_("Publish the ranking"),
+                urgency=NORMAL,
+                due=due,
+                rows=rows,
+            )
+        )
+    return todos
+
+
+def _ballot_step(ballot: Ballot) -> str | None:
+    """The leader's next step on a ballot, or None when nothing is left (awards.wording.next_step in short)."""
+    status = ballot.status
+    if status == BallotStatus.DRAFT:
+        return _("Freeze the ballot")
+    if status == BallotStatus.FROZEN:
+        return _("Open the vote")
+    if status == BallotStatus.OPEN:
+        return _("Close the vote")
+    if status == BallotStatus.CLOSED:
+        if ballot.is_paper and ballot.paper_returned is None:
+            return _("Enter the paper counts, then count the votes")
+        return _("Count the votes")
+    if status == BallotStatus.TALLIED:
+        return _("Publish the results")
+    if ballot.kind == BallotKind.AWARD and ballot.runoff_seats and not ballot.has_runoff:
+        return _("Create the run-off ballot")
+    return None
+
+
+def _ballot_rows(year: EmulationYear, ballots: list[Ballot], *, url) -> list[TodoRow]:
+    rows = []
+    for ballot in ballots:
+        ballot.year = year  # its title reads the year; already loaded
+        step = _ballot_step(ballot)
+        if step is None:
+            continue
+        note = f"{ballot.get_status_display()} · {step}"
+        rows.append(TodoRow(label=str(ballot.title), note=note, url=url("awards:ballot-detail", pk=ballot.pk)))
+    return rows
+
+
+def _covenant_todo(
+    target: EmulationYear, members: list[Unit], *, covenant, sent: set[int], deadline: Deadline | None, link: str
+) -> Todo | None:
+    """The covenant of a year the leader unit leads, not issued yet, once registrations are asked for."""
+    if target.is_closed or (covenant is not None and covenant.is_issued):
+        return None
+    if deadline is None and not sent:
+        return None
+    done = [u for u in members if u.pk in sent]
+    missing = _names(u for u in members if u.pk not in sent)
+    if missing:
+        rows = [TodoRow(label=_("Registration not sent"), units=missing)]
+    else:
+        rows = [TodoRow(label=_("Every member unit has sent its registration."))]
+    title = (
+        _("Issue the emulation covenant of %(year)s")
+        if not missing
+        else _("Emulation covenant of %(year)s: registrations still missing")
+    ) % {"year": target.year}
+    return Todo(
+        code="covenant",
+        title=title,
+        count=len(done),
+        total=len(members),
+        url=link,
+        action=_("Emulation covenant"),
+        urgency=NORMAL,
+        due=deadline.due_at if deadline is not None else None,
+        rows=rows,
+    )
