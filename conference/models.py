@@ -306,6 +306,9 @@ class ReminderSent(models.Model):
     offset_days = models.SmallIntegerField(_("days before the deadline"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     recipients = models.JSONField(_("recipients"), default=list)
+    # The tick that wrote the row: after its INSERT … ON CONFLICT DO NOTHING a tick reads back the rows with its
+    # own token, which are the reminders it must notify; a row another tick wrote first is not its to send.
+    tick = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reminder")

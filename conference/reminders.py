@@ -11,19 +11,21 @@ today to the unit's own due date (its extension, if any), both taken as local da
 Only today's offset fires. A tick that did not run on the day of an offset (beat or the server down) does not
 catch that reminder up later: after downtime units get the one reminder of the day, not a storm of stale ones.
 
-Exactly once per (deadline, unit, offset): ReminderSent's unique constraint decides who sends, and the row, the
-in-app notifications and the queued e-mails are written in one transaction. Two ticks, a retried task or two
-workers at once therefore record and notify once; a worker that dies mid-tick rolls its open transaction back
-and the next tick (the same day) does that reminder. The mail itself leaves through core's outbox, which
-claims each message before sending it. No task is ever scheduled for the future: beat's tick is the only clock.
+Exactly once per (deadline, unit, offset): ReminderSent's unique constraint decides who sends, and the rows, the
+in-app notifications and the queued e-mails of a batch of reminders are written in one transaction. Two ticks,
+a retried task or two workers at once therefore record and notify once; a worker that dies mid-tick rolls its
+open batch back and the next tick (the same day) does those reminders. The mail itself leaves through core's
+outbox, which claims each message before sending it. No task is ever scheduled for the future: beat's tick is
+the only clock.
 """
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -32,7 +34,7 @@ from django.utils.translation import gettext, ngettext
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import CovenantRegistration, Deadline, EmulationYear, Membership, Person, Unit
 from core.models import OutboxMessage, User
-from core.notifications import notify
+from core.notifications import Notice, notify_many
 
 from .models import Extension, ReminderSent, Submission
 from .submissions import FILE_KINDS, effective_due
@@ -40,6 +42,7 @@ from .submissions import FILE_KINDS, effective_due
 logger = logging.getLogger(__name__)
 
 REMINDER_KINDS = frozenset(FILE_KINDS | {DeadlineKind.SELF_ASSESSMENT})
+BATCH = 200  # reminders written and notified per transaction by a tick
 
 Due = tuple[Deadline, Unit, int]
 
@@ -204,9 +207,10 @@ def _sent_covenants(year_ids: set[int]) -> set[tuple[int, int]]:
 def reminders_tick(*, now: datetime.datetime | None = None, dry_run: bool = False) -> list[ReminderSent]:
     """Send every reminder due now and not sent yet; returns the ReminderSent rows this call created.
 
-    With `dry_run` nothing is written and the reminders that would be sent are returned unsaved (pk None), with
-    the recipients they would go to. A reminder that fails is logged and left for the next tick; the others
-    still go out.
+    The reminders are written in batches of `BATCH` per transaction (a national tick sends thousands). A batch
+    that fails is retried one reminder at a time, so that one bad reminder is logged and left for the next tick
+    while the others still go out. With `dry_run` nothing is written and the reminders that would be sent are
+    returned unsaved (pk None), with the recipients they would go to.
     """
     now = now or timezone.now()
     due = _planned(now=now)
@@ -221,51 +225,79 @@ def reminders_tick(*, now: datetime.datetime | None = None, dry_run: bool = Fals
             )
             for p in due
         ]
-    sent = []
-    for planned in due:
+    sent: list[ReminderSent] = []
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
         try:
-            reminder = _send(planned, users=officers.get(planned.unit.pk, []))
-        except Exception:
-            logger.exception(
-                "Reminder for %s, %s at %+d days failed; the next tick retries it",
-                planned.deadline,
-                planned.unit,
-                planned.offset,
-            )
+            sent += _send(batch, officers=officers)
             continue
-        if reminder is not None:
-            sent.append(reminder)
+        except Exception:
+            if len(batch) == 1:
+                _log_failure(batch[0])
+                continue
+            logger.warning("A batch of %s reminders failed; sending them one by one", len(batch), exc_info=True)
+        for planned in batch:
+            try:
+                sent += _send([planned], officers=officers)
+            except Exception:
+                _log_failure(planned)
     if sent:
         logger.info("Sent %s reminder(s)", len(sent))
     return sent
 
 
-def _send(planned: _Planned, *, users: list[User]) -> ReminderSent | None:
-    """Record and notify one reminder in one transaction; None when another tick recorded it first."""
-    deadline, unit, offset = planned.deadline, planned.unit, planned.offset
-    try:
-        with transaction.atomic():
-            reminder, created = ReminderSent.objects.get_or_create(
-                deadline=deadline, unit=unit, offset_days=offset, defaults={"recipients": _usernames(users)}
+def _log_failure(planned: _Planned) -> None:
+    logger.exception(
+        "Reminder for %s, %s at %+d days failed; the next tick retries it",
+        planned.deadline,
+        planned.unit,
+        planned.offset,
+    )
+
+
+def _send(batch: list[_Planned], *, officers: dict[int, list[User]]) -> list[ReminderSent]:
+    """Record and notify a batch of reminders in one transaction; returns the rows it recorded, without those
+    another tick recorded first.
+
+    One INSERT … ON CONFLICT DO NOTHING writes the rows under this call's own token; the rows read back with
+    that token are the ones this call won, locked until it commits, and only those are notified. The
+    notifications commit with their rows or not at all, so a committed row always means "sent"; a concurrent
+    tick waits on the unique constraint and then skips the row, or inserts it if this transaction rolled back.
+    """
+    token = uuid.uuid4()
+    rows = [
+        ReminderSent(
+            deadline=p.deadline,
+            unit=p.unit,
+            offset_days=p.offset,
+            recipients=_usernames(officers.get(p.unit.pk, [])),
+            tick=token,
+        )
+        for p in batch
+    ]
+    with transaction.atomic():
+        ReminderSent.objects.bulk_create(rows, ignore_conflicts=True)
+        won = {
+            (r.deadline_id, r.unit_id, r.offset_days): r
+            for r in ReminderSent.objects.select_for_update().filter(
+                tick=token, deadline_id__in={p.deadline.pk for p in batch}
             )
-            if not created:
-                return None  # a concurrent tick committed it between reminders_due and here
-            # Re-read under a row lock before notifying (a no-op on SQLite, which locks the whole database).
-            # The notifications commit with the row or not at all, so a committed row always means "sent".
-            reminder = ReminderSent.objects.select_for_update().get(pk=reminder.pk)
-            if users:
-                notify(
-                    users=users,
-                    title=_title(deadline.title, offset),
-                    body=_body(planned),
-                    link=_link(deadline),
-                    dedupe_key=f"reminder:{deadline.pk}:{unit.pk}:{offset}",
-                )
-    except IntegrityError:
-        # The unique constraint turned away a concurrent tick's twin whose row was not readable yet.
-        return None
-    reminder.deadline, reminder.unit = deadline, unit
-    return reminder
+        }
+        mine = [(p, won[key]) for p in batch if (key := (p.deadline.pk, p.unit.pk, p.offset)) in won]
+        notify_many(
+            Notice(
+                users=officers.get(p.unit.pk, []),
+                title=_title(p.deadline.title, p.offset),
+                body=_body(p),
+                link=_link(p.deadline),
+                dedupe_key=f"reminder:{p.deadline.pk}:{p.unit.pk}:{p.offset}",
+            )
+            for p, _row in mine
+            if officers.get(p.unit.pk)
+        )
+    for planned, row in mine:
+        row.deadline, row.unit = planned.deadline, planned.unit
+    return [row for _planned, row in mine]
 
 
 def _officers(unit_ids: set[int]) -> dict[int, list[User]]:

@@ -9,6 +9,7 @@ it is sent, so two workers never send it both.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,6 +30,7 @@ Text = str | Promise  # a plain string, or a lazy translation rendered in each r
 BACKOFF_CAP_MINUTES = 60
 DUE = (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED)
 KEY_MAX_LENGTH = 200  # the dedupe_key columns
+ENQUEUE_CHUNK = 50  # message ids per send task
 
 
 def is_site_relative(link: str) -> bool:
@@ -42,6 +44,18 @@ def is_site_relative(link: str) -> bool:
 
 
 # --- writes ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One event to tell some users: what `notify` takes, for `notify_many` to write many in one go."""
+
+    users: Iterable[User]
+    title: Text
+    body: Text
+    link: str = ""
+    dedupe_key: str | None = None
+    email: bool = True
 
 
 def notify(
@@ -60,58 +74,69 @@ def notify(
     each user at most once, however often it is called (keys are "<dedupe_key>:<user id>"). Returns the
     notifications created by this call; mail is enqueued only when the caller's transaction commits.
     """
-    if link and not is_site_relative(link):
-        raise ValueError(f"A notification link must be a site-relative path, not {link!r}")
-    recipients = list({user.pk: user for user in users if user.is_active}.values())
-    keys = {user.pk: None if dedupe_key is None else f"{dedupe_key}:{user.pk}" for user in recipients}
-    if dedupe_key is not None and max(map(len, keys.values()), default=0) > KEY_MAX_LENGTH:
-        raise ValueError(f"dedupe_key {dedupe_key!r} is too long")
+    return notify_many([Notice(users=users, title=title, body=body, link=link, dedupe_key=dedupe_key, email=email)])
+
+
+def notify_many(notices: Iterable[Notice]) -> list[Notification]:
+    """`notify` for many events at once, in a fixed number of queries whatever their number (the reminder tick
+    writes hundreds in one transaction). Either every notice is written or, on an error, none."""
+    notices = list(notices)
+    planned: list[tuple[Notice, User, str | None]] = []  # (notice, recipient, its dedupe key)
+    for notice in notices:
+        if notice.link and not is_site_relative(notice.link):
+            raise ValueError(f"A notification link must be a site-relative path, not {notice.link!r}")
+        for user in {user.pk: user for user in notice.users if user.is_active}.values():
+            key = None if notice.dedupe_key is None else f"{notice.dedupe_key}:{user.pk}"
+            if key is not None and len(key) > KEY_MAX_LENGTH:
+                raise ValueError(f"dedupe_key {notice.dedupe_key!r} is too long")
+            planned.append((notice, user, key))
 
     # Inside the caller's transaction this is a savepoint: the rows commit or roll back with the caller's.
     with transaction.atomic():
-        if dedupe_key is not None:
-            done = set(Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
-            recipients = [user for user in recipients if keys[user.pk] not in done]
-        notifications, messages = [], []
-        for user in recipients:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                subject = " ".join(str(title).split())  # one line: a mail header must not contain a newline
-                text = str(body)
-                mail_body = _mail_body(text, link)
-            key = keys[user.pk]
-            notifications.append(
-                Notification(recipient=user, title=subject[:200], body=text, link=link, dedupe_key=key)
-            )
-            if email and user.email:
-                messages.append(
-                    OutboxMessage(to_email=user.email, subject=subject[:255], body=mail_body, dedupe_key=key)
-                )
+        keys = [key for _notice, _user, key in planned if key is not None]
+        if keys:
+            done = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+            planned = [entry for entry in planned if entry[2] is None or entry[2] not in done]
+        plain = [_rows(notice, user, None) for notice, user, key in planned if key is None]
+        keyed = [_rows(notice, user, key) for notice, user, key in planned if key is not None]
 
-        if dedupe_key is None:
-            created = Notification.objects.bulk_create(notifications)
-            message_ids = [message.pk for message in OutboxMessage.objects.bulk_create(messages)]
-        elif recipients:
+        created = Notification.objects.bulk_create([n for n, _m in plain])
+        message_ids = [m.pk for m in OutboxMessage.objects.bulk_create([m for _n, m in plain if m is not None])]
+        if keyed:
             # ignore_conflicts rather than get_or_create: one INSERT … ON CONFLICT DO NOTHING for all the
             # recipients instead of a SELECT, a savepoint and an INSERT each, and a concurrent notify() with
             # the same key is skipped by the unique constraint instead of raising. It sets no primary keys,
             # hence the two reads after it.
-            Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-            OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
-            wanted = [keys[user.pk] for user in recipients]
+            Notification.objects.bulk_create([n for n, _m in keyed], ignore_conflicts=True)
+            OutboxMessage.objects.bulk_create([m for _n, m in keyed if m is not None], ignore_conflicts=True)
+            wanted = [n.dedupe_key for n, _m in keyed]
             by_key = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=wanted)}
-            created = [by_key[key] for key in wanted if key in by_key]
-            message_ids = list(
+            created += [by_key[key] for key in wanted if key in by_key]
+            message_ids += list(
                 OutboxMessage.objects.filter(dedupe_key__in=wanted, status=OutboxMessage.Status.PENDING)
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-        else:
-            created, message_ids = [], []
         if message_ids:
             # robust: a broker that is down must not turn the caller's committed request into an error;
-            # the beat's outbox_flush sends these messages anyway.
-            transaction.on_commit(lambda: _enqueue(message_ids), robust=True)
+            # the beat's outbox_flush sends these messages anyway. Several tasks for a large batch, so that
+            # several workers share the sending.
+            for start in range(0, len(message_ids), ENQUEUE_CHUNK):
+                chunk = message_ids[start : start + ENQUEUE_CHUNK]
+                transaction.on_commit(lambda chunk=chunk: _enqueue(chunk), robust=True)
     return created
+
+
+def _rows(notice: Notice, user: User, key: str | None) -> tuple[Notification, OutboxMessage | None]:
+    """The notification and, if mailed, the outbox message of one recipient, in the recipient's language."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = " ".join(str(notice.title).split())  # one line: a mail header must not contain a newline
+        text = str(notice.body)
+        mail_body = _mail_body(text, notice.link)
+    notification = Notification(recipient=user, title=subject[:200], body=text, link=notice.link, dedupe_key=key)
+    if not (notice.email and user.email):
+        return notification, None
+    return notification, OutboxMessage(to_email=user.email, subject=subject[:255], body=mail_body, dedupe_key=key)
 
 
 def _mail_body(text: str, link: str) -> str:

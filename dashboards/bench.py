@@ -325,7 +325,7 @@ SUMMARY_TEXT = {
 
 def measure_reminders() -> dict:
     """Two ticks at the moment the data describes: the first queues today's reminders for the whole country, the
-    second must queue none. Each reminder commits on its own, as under beat; the e-mails are written to the outbox
+    second must queue none. The tick commits in batches, as under beat; the e-mails are written to the outbox
     but not handed to the broker (no worker sends them), and everything the ticks wrote is deleted afterwards so
     that the bench can run again."""
     from conference.models import ReminderSent

@@ -29,7 +29,7 @@ from conference.reminders import reminders_due, reminders_tick
 from conference.submissions import owing_units
 from conference.tasks import remind_task
 from core.models import Heartbeat, Notification, OutboxMessage
-from core.notifications import notify, outbox_flush, outbox_send
+from core.notifications import notify, notify_many, outbox_flush, outbox_send
 from core.tasks import flush_outbox_task, heartbeat_task
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, EmulationYearFactory, MembershipFactory, UnitFactory, officer_of
@@ -356,16 +356,19 @@ class WorkerDied(BaseException):
     """What a killed worker looks like from inside: not an Exception, nothing catches it."""
 
 
-def test_a_worker_that_dies_mid_tick_loses_nothing_and_the_next_tick_sends_the_rest_once(deadline, members):
+def test_a_worker_that_dies_mid_tick_loses_nothing_and_the_next_tick_sends_the_rest_once(
+    deadline, members, monkeypatch
+):
+    monkeypatch.setattr(reminders, "BATCH", 1)  # one reminder per transaction, to die between two of them
     calls = []
 
-    def dies_on_the_second(**kwargs):
-        calls.append(kwargs["dedupe_key"])
+    def dies_on_the_second(notices):
+        calls.append(notices)
         if len(calls) == 2:
             raise WorkerDied
-        return notify(**kwargs)
+        return notify_many(notices)
 
-    with mock.patch.object(reminders, "notify", dies_on_the_second), pytest.raises(WorkerDied):
+    with mock.patch.object(reminders, "notify_many", dies_on_the_second), pytest.raises(WorkerDied):
         reminders_tick(now=at(3))
     after_crash = counts()
     again = reminders_tick(now=at(3))
@@ -377,13 +380,42 @@ def test_a_worker_that_dies_mid_tick_loses_nothing_and_the_next_tick_sends_the_r
     )
 
 
-def test_one_failing_reminder_does_not_stop_the_others_and_goes_out_next_tick(world, deadline, caplog):
-    def fails_for_the_member(**kwargs):
-        if f":{world.member_unit.pk}:" in kwargs["dedupe_key"]:
-            raise RuntimeError("a bug in one reminder")
-        return notify(**kwargs)
+def test_a_worker_that_dies_in_a_batch_rolls_the_whole_batch_back_and_the_next_tick_sends_it(deadline, members):
+    def dies(notices):
+        list(notices)
+        raise WorkerDied
 
-    with mock.patch.object(reminders, "notify", fails_for_the_member):
+    with mock.patch.object(reminders, "notify_many", dies), pytest.raises(WorkerDied):
+        reminders_tick(now=at(3))
+    after_crash = counts()
+    again = reminders_tick(now=at(3))
+
+    assert (after_crash, [r.unit for r in again], counts()) == ((0, 0, 0), members, (3, 3, 3))
+
+
+def test_a_tick_writes_its_reminders_in_batches_in_a_fixed_number_of_queries(
+    world, deadline, members, django_assert_max_num_queries
+):
+    """Three reminders or thirty: the rows, notifications and e-mails of a batch are written together."""
+    for n in range(27):
+        unit = UnitFactory(name=f"Đơn vị {n:02d}")
+        MembershipFactory(bloc=world.bloc, unit=unit)
+        officer_of(unit)
+
+    with django_assert_max_num_queries(25):
+        sent = reminders_tick(now=at(3))
+
+    assert (len(sent), counts()) == (30, (30, 30, 30))
+
+
+def test_one_failing_reminder_does_not_stop_the_others_and_goes_out_next_tick(world, deadline, caplog):
+    def fails_for_the_member(notices):
+        notices = list(notices)
+        if any(f":{world.member_unit.pk}:" in notice.dedupe_key for notice in notices):
+            raise RuntimeError("a bug in one reminder")
+        return notify_many(notices)
+
+    with mock.patch.object(reminders, "notify_many", fails_for_the_member):
         first = reminders_tick(now=at(3))
     second = reminders_tick(now=at(3))
 
