@@ -11,7 +11,7 @@ class BlocsConfig(AppConfig):
     def ready(self) -> None:
         from core.documents import registry
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import pagecache, permissions  # noqa: F401  (permissions registers the rules)
         from .covenant_documents import covenant_document
         from .models import Covenant
 
@@ -24,3 +24,4 @@ class BlocsConfig(AppConfig):
                 view_action="blocs.covenant.document",
             )
         )
+        pagecache.register()

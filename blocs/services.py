@@ -27,6 +27,7 @@ from .models import (
     RotationSlot,
     Unit,
 )
+from .pagecache import touch_bloc
 from .selectors import members_in_year, next_leaders_from_rotation
 from .signals import year_opened
 
@@ -369,6 +370,7 @@ def _open_next(
     opened.save(update_fields=["settings_override"])
     if copy_calendar:
         members = {u.pk for u in members_in_year(bloc=bloc, year=next_year)}
+        touch_bloc(bloc.pk)  # bulk_create sends no signal
         Deadline.objects.bulk_create(
             Deadline(
                 year=opened,

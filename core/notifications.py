@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
+from . import pagecache
 from .models import Notification, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
+        # The layout's unread count (the page cache does not see bulk inserts).
+        pagecache.touch(*(pagecache.user_scope(n.recipient_id) for n in created))
         if message_ids:
             # robust: a broker that is down must not turn the caller's committed request into an error;
             # the beat's outbox_flush sends these messages anyway. Several tasks for a large batch, so that
@@ -247,13 +250,16 @@ def notification_mark_read(*, notification: Notification, by: User) -> Notificat
     if notification.read_at is None:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        pagecache.touch(pagecache.user_scope(by.pk))
         notification.read_at = now
     return notification
 
 
 def notification_mark_all_read(*, by: User) -> int:
     """Mark every unread notification of `by` read; returns how many were unread."""
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+    count = Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+    pagecache.touch(pagecache.user_scope(by.pk))
+    return count
 
 
 # --- reads ----------------------------------------------------------------------------------------------

@@ -417,7 +417,11 @@ def measure_load(s: Scenario, seconds: int, connections: int, log) -> dict:
         return {"note": "wrk is not installed (apt-get install wrk)"}
     client = Client()
     client.force_login(s.member)  # a session row in the database, valid for the gunicorn workers too
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    client.get(reverse("dashboards:home"))  # a browser's first visit: it sets the CSRF cookie
+    # What a browser sends from then on: the session and the CSRF cookie.
+    cookie = "; ".join(
+        f"{name}={client.cookies[name].value}" for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DJANGO_DEBUG="false", PYTHONUNBUFFERED="1")

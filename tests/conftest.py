@@ -43,6 +43,17 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 MISSING_SERVICE = "missing service:"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the page cache's entries and versions of one test (whose database
+    rows are rolled back, their ids reused) must not meet the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     """A province with one bloc in 2020: leader, deputy, a member, an outsider unit, and the board."""

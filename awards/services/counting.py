@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from blocs.enums import Phase
 from blocs.models import EmulationYear
+from blocs.pagecache import touch_bloc
 from blocs.roles import facts
 from blocs.selectors import members_in_year
 from blocs.services import notify_unit, year_open_elected
@@ -119,6 +120,7 @@ def _advance_phase(year: EmulationYear, phase: str) -> None:
     proposal phase; a year already further on (or closed) stays where it is."""
     if PHASE_ORDER.index(year.phase) < PHASE_ORDER.index(phase):
         EmulationYear.objects.filter(pk=year.pk).update(phase=phase, updated_at=timezone.now())
+        touch_bloc(year.bloc_id)  # a queryset update sends no signal
         year.phase = phase
 
 

@@ -94,6 +94,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The per-user page cache (core/pagecache.py) needs a cache every process shares, web and Celery workers alike:
+# on by default with Redis, off in the embedded run mode (each process has its own memory cache there).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+if REDIS_URL:
+    # Sessions read from Redis, written through to the database: one query less on every page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- People and sign-in ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
