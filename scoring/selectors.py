@@ -35,6 +35,11 @@ def criteria_tree(table: CriteriaTable) -> list[Criterion]:
     return ordered
 
 
+def scored_leaves(tree: list[Criterion]) -> list[Criterion]:
+    """The scored criteria of a tree from criteria_tree, in the table's order (order, id), without a query."""
+    return sorted((node for node in tree if node.is_leaf), key=lambda node: (node.order, node.pk))
+
+
 def table_for_year(year: EmulationYear) -> CriteriaTable | None:
     return CriteriaTable.objects.filter(year=year).first()
 
@@ -47,6 +52,18 @@ def self_assessment_deadline(*, year: EmulationYear, unit: Unit | None = None) -
         if own is not None:
             return own
     return deadlines.filter(audience=Audience.MEMBERS).order_by("-due_at").first()
+
+
+def self_assessment_due(year_id, unit_id):
+    """The due date of self_assessment_deadline(year=…, unit=…) as an expression, to read it with the query that
+    loads the year or the sheet (year_id and unit_id: values or OuterRef): the unit's own latest, else the
+    members' latest (due_at is never NULL, so the unit's own wins whenever it has one)."""
+
+    def latest(**where):
+        deadlines = Deadline.objects.filter(year_id=year_id, kind=DeadlineKind.SELF_ASSESSMENT, **where)
+        return Subquery(deadlines.order_by("-due_at").values("due_at")[:1])
+
+    return Coalesce(latest(audience=Audience.UNIT, unit_id=unit_id), latest(audience=Audience.MEMBERS))
 
 
 def table_is_frozen(table: CriteriaTable) -> bool:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from blocs.models import EmulationYear, Unit
+from blocs.models import EmulationYear
 from blocs.roles import facts
 from core.files import private_file_response
 from core.forms import apply_service_errors
@@ -24,10 +25,13 @@ from .models import Assessment, CriteriaTable, Criterion, Evidence, ScoreChange
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+YEAR_RELATED = ("bloc__province", "leader", "deputy")
+# A sheet with its unit, its year as _year loads it, and the year's criteria table (None if there is none).
+SHEET_RELATED = ("unit", *(f"year__{name}" for name in YEAR_RELATED), "year__criteria_table")
+
+
 def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
-    )
+    return get_object_or_404(EmulationYear.objects.select_related(*YEAR_RELATED), bloc__slug=slug, year=year)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -166,9 +170,8 @@ def table_template(request, slug, year):
 # --- the unit's own sheet ------------------------------------------------------------------------------
 
 
-def _sheet_context(assessment: Assessment, table, form, *, review_form=None):
-    tree = selectors.criteria_tree(table)
-    scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
+def _sheet_context(assessment: Assessment, tree, scores, form, *, review_form=None):
+    """What both sheet pages show, from the tree and the scores (with their evidence) the view has loaded."""
     year = assessment.year
     points = {}
     source = review_form or form
@@ -178,18 +181,10 @@ def _sheet_context(assessment: Assessment, table, form, *, review_form=None):
     totals = selectors.sheet_totals(
         tree, points, bonus_cap=year.setting("bonus_cap"), deduction_cap=year.setting("deduction_cap")
     )
-    history = []
-    versions = []
-    if assessment.pk:
-        history = list(
-            ScoreChange.objects.filter(score__assessment=assessment)
-            .select_related("score__criterion", "changed_by")
-            .order_by("-changed_at", "-id")
-        )
-        versions = list(assessment.versions.select_related("submitted_by"))
     rows = []
     for node in tree:
-        row = {"node": node, "score": scores.get(node.pk)}
+        score = scores.get(node.pk)
+        row = {"node": node, "score": score, "files": list(score.evidence.all()) if score is not None else []}
         if node.is_leaf and form is not None:
             row.update(
                 points=form[f"points_{node.pk}"],
@@ -209,10 +204,31 @@ def _sheet_context(assessment: Assessment, table, form, *, review_form=None):
         "form": form,
         "review_form": review_form,
         "totals": totals,
-        "history": history,
-        "versions": versions,
-        "deadline": selectors.self_assessment_deadline(year=year, unit=assessment.unit),
+        "history": _score_history(assessment, tree, scores),
+        # Versions are made only by sending the sheet, which sets submitted_at (nothing clears it).
+        "versions": list(assessment.versions.select_related("submitted_by")) if assessment.submitted_at else [],
     }
+
+
+def _score_history(assessment: Assessment, tree, scores) -> list[ScoreChange]:
+    """The changes of the sheet's scores, newest first, on the score and criterion objects already loaded."""
+    if not scores:  # every change belongs to a score: none yet, no history
+        return []
+    history = list(
+        ScoreChange.objects.filter(score__assessment=assessment)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    nodes = {node.pk: node for node in tree}
+    by_id = {}
+    for score in scores.values():
+        if score.criterion_id in nodes:
+            score.criterion = nodes[score.criterion_id]
+        by_id[score.pk] = score
+    for change in history:
+        if change.score_id in by_id:
+            change.score = by_id[change.score_id]
+    return history
 
 
 def _typed_points(form, node, scores, *, reviewed: bool):
@@ -231,20 +247,41 @@ def _typed_points(form, node, scores, *, reviewed: bool):
 
 @login_required
 def my_sheet(request, slug, year):
-    emulation_year = _year(slug, year)
-    unit_id = facts(request.user).unit_id
+    officer = facts(request.user)
+    unit_id = officer.unit_id
+    # One query reads the sheet with its year, the year's criteria table and the unit's due date; before the
+    # first save there is no sheet, and a second query reads the year with the same.
+    assessment = None
+    if unit_id is not None:
+        assessment = (
+            Assessment.objects.select_related(*SHEET_RELATED)
+            .annotate(sheet_due_at=selectors.self_assessment_due(OuterRef("year_id"), OuterRef("unit_id")))
+            .filter(year__bloc__slug=slug, year__year=year, unit_id=unit_id)
+            .first()
+        )
+    if assessment is not None:
+        emulation_year, due_at = assessment.year, assessment.sheet_due_at
+    else:
+        emulation_year = get_object_or_404(
+            EmulationYear.objects.select_related(*YEAR_RELATED, "criteria_table").annotate(
+                sheet_due_at=selectors.self_assessment_due(OuterRef("pk"), unit_id)
+            ),
+            bloc__slug=slug,
+            year=year,
+        )
+        due_at = emulation_year.sheet_due_at
     ensure_can(request.user, "scoring.table.view", emulation_year)
     if unit_id is None:
         raise PermissionDenied
-    table = selectors.table_for_year(emulation_year)
-    assessment = Assessment.objects.filter(year=emulation_year, unit_id=unit_id).select_related("unit").first()
     if assessment is None:
-        assessment = Assessment(year=emulation_year, unit=Unit.objects.get(pk=unit_id))
+        assessment = Assessment(year=emulation_year, unit=officer.person.unit)
     ensure_can(request.user, "scoring.sheet.view", assessment)
-    if table is None or not table.criteria.exists():
+    table = getattr(emulation_year, "criteria_table", None)
+    tree = selectors.criteria_tree(table) if table is not None else []
+    if not tree:
         return render(request, "scoring/no_table.html", {"year": emulation_year, "bloc": emulation_year.bloc})
     editable = can(request.user, "scoring.sheet.fill", assessment)
-    leaves = list(table.criteria.filter(is_leaf=True).order_by("order", "id"))
+    leaves = selectors.scored_leaves(tree)
     scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
     data = request.POST if request.method == "POST" else None
     form = SheetForm(data, request.FILES or None, leaves=leaves, scores=scores, initial={"version": assessment.version})
@@ -275,7 +312,8 @@ def my_sheet(request, slug, year):
                     current = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True).first()
                     rebound = request.POST.copy()
                     rebound["version"] = str(current or assessment.version)
-                    form = SheetForm(rebound, leaves=leaves, scores=selectors.scores_by_criterion(assessment))
+                    scores = selectors.scores_by_criterion(assessment)  # what is stored now, shown below too
+                    form = SheetForm(rebound, leaves=leaves, scores=scores)
                     form.is_valid()
                 if saved:
                     messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
@@ -293,8 +331,9 @@ def my_sheet(request, slug, year):
                 _("These files were not stored because the form has errors; choose them again: %(files)s")
                 % {"files": ", ".join(uploaded)},
             )
-    context = _sheet_context(assessment, table, form)
-    context["editable"] = editable
+    # Nothing else was stored since `scores` was read: a refused save changes nothing (the services roll back).
+    context = _sheet_context(assessment, tree, scores, form)
+    context.update(editable=editable, due_at=due_at)
     return render(request, "scoring/sheet.html", context, status=400 if form.errors else 200)
 
 
@@ -364,13 +403,14 @@ def review_list(request, slug, year):
 
 
 def _review_target(request, slug, year, unit_id):
-    emulation_year = _year(slug, year)
+    """The unit's sheet with its year and the year's criteria table, in one query."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("unit", "year__bloc__province", "year__leader", "year__deputy"),
-        year=emulation_year,
+        Assessment.objects.select_related(*SHEET_RELATED),
+        year__bloc__slug=slug,
+        year__year=year,
         unit_id=unit_id,
     )
-    return emulation_year, assessment
+    return assessment.year, assessment
 
 
 @login_required
@@ -378,8 +418,8 @@ def review_sheet(request, slug, year, unit_id):
     emulation_year, assessment = _review_target(request, slug, year, unit_id)
     ensure_can(request.user, "scoring.sheet.view", assessment)
     may_review = can(request.user, "scoring.sheet.review", assessment)
-    table = emulation_year.criteria_table
-    leaves = list(table.criteria.filter(is_leaf=True).order_by("order", "id"))
+    tree = selectors.criteria_tree(emulation_year.criteria_table)
+    leaves = selectors.scored_leaves(tree)
     scores = selectors.scores_by_criterion(assessment)
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, leaves=leaves, scores=scores, initial={"version": assessment.version})
@@ -399,7 +439,8 @@ def review_sheet(request, slug, year, unit_id):
             else:
                 messages.success(request, _("The review was saved."))
                 return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
-    context = _sheet_context(assessment, table, None, review_form=form)
+    # A refused review changed nothing (the service rolls back): the scores read above are still current.
+    context = _sheet_context(assessment, tree, scores, None, review_form=form)
     context.update(may_review=may_review and assessment.status in ("submitted", "reviewed"), return_form=ReturnForm())
     return render(request, "scoring/review_sheet.html", context, status=400 if form.errors else 200)
 

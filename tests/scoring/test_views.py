@@ -14,12 +14,14 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from openpyxl import Workbook
 
-from blocs.enums import DeadlineKind
+from blocs.enums import Audience, DeadlineKind
 from core.models import AuditLog
+from core.templatetags.ktd import dmy
 from scoring import services
 from scoring.demo import tiny_pdf
 from scoring.enums import SheetStatus
 from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from scoring.selectors import self_assessment_deadline
 from tests.factories import DeadlineFactory, EmulationYearFactory, officer_of
 
 from .helpers import (
@@ -522,7 +524,7 @@ def test_the_units_sheet_queries(world, wide_sheet, client_as, django_assert_max
     services.sheet_return(assessment=sheet, note="Bổ sung", by=world.leader)
     client = client_as(world.member)
 
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(12):
         response = client.get(MY_SHEET)
 
     assert response.status_code == 200
@@ -530,12 +532,33 @@ def test_the_units_sheet_queries(world, wide_sheet, client_as, django_assert_max
 
 
 @pytest.mark.parametrize("n", [10, 40])
-def test_the_review_sheet_queries(world, wide_sheet, client_as, django_assert_max_num_queries, n):
+@pytest.mark.parametrize(("state", "budget"), [("not started", 9), ("draft", 11)])
+def test_the_units_unsent_sheet_queries(world, client_as, django_assert_max_num_queries, n, state, budget):
+    """The editable form before the first sending (no versions yet), with or without a draft saved twice."""
+    make_table(world.year, wide_table(n))
+    DeadlineFactory(year=world.year, kind=DeadlineKind.SELF_ASSESSMENT, opens_at=timezone.now())
+    if state == "draft":
+        leaves = [code for code, *_rest in wide_table(n) if "." in code]
+        fill(world.year, world.member_unit, dict.fromkeys(leaves, Decimal("0.5")))
+        fill(world.year, world.member_unit, dict.fromkeys(leaves, 1))
+    client = client_as(world.member)
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(MY_SHEET)
+
+    assert response.status_code == 200
+    assert response.context["editable"]
+    assert len(response.context["form"].leaves) == n
+
+
+@pytest.mark.parametrize("n", [10, 40])
+@pytest.mark.parametrize(("role", "budget"), [("leader", 12), ("board", 10)])
+def test_the_review_sheet_queries(world, wide_sheet, client_as, django_assert_max_num_queries, n, role, budget):
     wide_sheet(n)
-    client = client_as(world.leader)
+    client = client_as(world.user(role))
     url = reverse("scoring:review-sheet", kwargs={**Y, "unit_id": world.member_unit.pk})
 
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(budget):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -601,6 +624,34 @@ def test_the_sheet_shows_its_history_and_versions(scored_world, client_as):
     ]
     assert [v.number for v in response.context["versions"]] == [1]
     assert shows(response, "Còn 01 chỉ tiêu chưa đạt")
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_the_sheet_shows_the_units_own_due_date_before_the_members(scored_world, client_as, started):
+    """The due date is read with the sheet (or the year, before a sheet exists): the same rule as
+    self_assessment_deadline, the unit's extension first."""
+    w = scored_world
+    if started:
+        fill(w.year, w.member_unit, P(i1=18))
+    client = client_as(w.member)
+
+    members = client.get(MY_SHEET)
+    extension = DeadlineFactory(
+        year=w.year,
+        kind=DeadlineKind.SELF_ASSESSMENT,
+        audience=Audience.UNIT,
+        unit=w.member_unit,
+        due_at=w.deadline.due_at + datetime.timedelta(days=7),
+    )
+    own = client.get(MY_SHEET)
+    other = client_as(w.deputy).get(MY_SHEET)
+
+    assert members.context["due_at"] == w.deadline.due_at
+    assert own.context["due_at"] == extension.due_at
+    assert own.context["due_at"] == self_assessment_deadline(year=w.year, unit=w.member_unit).due_at
+    assert other.context["due_at"] == w.deadline.due_at
+    assert shows(own, dmy(extension.due_at))
+    assert not shows(own, dmy(w.deadline.due_at))
 
 
 def test_the_evidence_downloads_for_whoever_may_view_the_sheet(scored_world, client_as):
