@@ -1,8 +1,16 @@
 """Render an OfficialDocument: HTML (preview and PDF source), PDF with WeasyPrint, DOCX with python-docx."""
 
+import atexit
+import gc
 import io
 import mimetypes
+import os
+import threading
+import time
+import weakref
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -47,7 +55,12 @@ def render_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:
     """The document as HTML. The browser preview links the stylesheet from the static files; the PDF
     source links it from the document origin (the same file)."""
     stylesheet = DOC_ORIGIN + "official.css" if for_pdf else static(STATIC_PREFIX + "official.css")
-    return render_to_string("documents/official.html", {"doc": document, "stylesheet": stylesheet, "for_pdf": for_pdf})
+    return _html(document, stylesheet)
+
+
+def _html(document: OfficialDocument, stylesheet: str | None) -> str:
+    """The template; without a stylesheet, no <link> (render_pdf passes the parsed stylesheet itself)."""
+    return render_to_string("documents/official.html", {"doc": document, "stylesheet": stylesheet})
 
 
 def weasyprint_alone(html: str) -> bytes:
@@ -59,9 +72,69 @@ def weasyprint_alone(html: str) -> bytes:
     return HTML(string=html, base_url=DOC_ORIGIN, url_fetcher=_fetcher()).write_pdf(font_config=font_config)
 
 
+# What WeasyPrint lets a renderer reuse from one document to the next: the FontConfiguration (fontconfig's
+# set with our four @font-face files registered, and Pango's font map with the fonts it has opened and shaped)
+# and official.css parsed against it (the @font-face rules are registered with the FontConfiguration when the
+# stylesheet is parsed, so the two go together). Neither is changed by a rendering: add_font_face skips a face
+# it holds already, and the FontConfiguration's own caches (strut metrics, font features) are keyed by the
+# style, bounded by the few styles of the stylesheet. Pango's objects are not safe across threads, nor across
+# a fork: one pair per thread, made again in a forked child, when official.css changes on disk, and after
+# STYLE_MAX_AGE (the font files sit in a temporary folder, which no cleaner of /tmp may remove under us).
+STYLE_MAX_AGE = 3600  # seconds
+_reusable = threading.local()
+_made: "weakref.WeakSet[_PdfStyle]" = weakref.WeakSet()
+
+
+@dataclass(eq=False)  # by identity: kept in a WeakSet
+class _PdfStyle:
+    key: tuple  # (process id, path, mtime, size) of official.css when it was parsed
+    made_at: float
+    font_config: Any
+    stylesheet: Any
+
+
+def _pdf_style() -> _PdfStyle:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    path = finders.find(STATIC_PREFIX + "official.css")
+    if not path:
+        raise ValueError("No such document resource: 'official.css'")
+    stat = os.stat(path)
+    key = (os.getpid(), path, stat.st_mtime_ns, stat.st_size)
+    style = getattr(_reusable, "style", None)
+    if (
+        style is None
+        or style.font_config is None
+        or style.key != key
+        or time.monotonic() - style.made_at > STYLE_MAX_AGE
+    ):
+        font_config = FontConfiguration()
+        stylesheet = CSS(url=DOC_ORIGIN + "official.css", url_fetcher=_fetcher(), font_config=font_config)
+        style = _reusable.style = _PdfStyle(key, time.monotonic(), font_config, stylesheet)
+        _made.add(style)
+    return style
+
+
+@atexit.register
+def _release_pdf_styles() -> None:
+    """Let Pango's objects go at exit, while its libraries are still loaded: left in a thread's locals until the
+    interpreter's last teardown, the font map's g_object_unref can crash the exiting process."""
+    for style in list(_made):
+        style.font_config = style.stylesheet = None
+    gc.collect()
+
+
 def render_pdf(document: OfficialDocument) -> bytes:
-    """A4 PDF in the Decree 30 layout with the bundled serif font (every glyph embedded)."""
-    return weasyprint_alone(render_html(document, for_pdf=True))
+    """A4 PDF in the Decree 30 layout with the bundled serif font (every glyph embedded): the HTML of
+    render_html(for_pdf=True) with official.css given already parsed (see _pdf_style) instead of linked. Given
+    so, WeasyPrint cascades it as a user stylesheet rather than an author one: the same result, as the document
+    has no other style (no <style>, no style attributes) and WeasyPrint's own has no !important rule."""
+    from weasyprint import HTML
+
+    style = _pdf_style()
+    html = HTML(string=_html(document, None), base_url=DOC_ORIGIN, url_fetcher=_fetcher())
+    return html.write_pdf(font_config=style.font_config, stylesheets=[style.stylesheet])
 
 
 def render_docx(document: OfficialDocument) -> bytes:

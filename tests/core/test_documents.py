@@ -1,12 +1,30 @@
 """The official-document renderer: its fetcher, the stored renderings, and a real worker on the documents queue."""
 
 import datetime
+import io
+import logging
+import os
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 
-from core.documents import Block, Header, OfficialDocument, Signature, render_pdf, vietnamese_date
+from core.documents import (
+    Block,
+    Header,
+    OfficialDocument,
+    Signature,
+    render,
+    render_html,
+    render_pdf,
+    vietnamese_date,
+    weasyprint_alone,
+)
 from core.documents.render import DOC_ORIGIN, _fetcher
 from core.models import RenderedDocument
 from tests.conference.test_plan_document import blocs_demo, conference_demo
@@ -149,3 +167,175 @@ def test_a_rendering_is_served_only_to_who_may_read_the_plan(
     if expected == 200 and url_name == "core:document-download":
         assert response["Content-Disposition"] == 'attachment; filename="ke-hoach-ktdnc-2020-v1.pdf"'
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+# --- the PDF's stylesheet and fonts, parsed once per thread ------------------------------------------------
+
+
+def _short_document() -> OfficialDocument:
+    return OfficialDocument(
+        header=Header("UBND TỈNH HÀ GIANG", "KHỐI THI ĐUA", "01/BC-KTĐ", "Hà Giang", datetime.date(2025, 1, 2)),
+        doc_type="BÁO CÁO",
+        title_lines=["Tổng kết công tác thi đua năm 2024"],
+        blocks=[Block("paragraph", "Đánh giá **khách quan**, *toàn diện* kết quả thực hiện nhiệm vụ.")],
+        signature=Signature("TM. KHỐI", "", "KHỐI TRƯỞNG", "Nguyễn Văn A"),
+    )
+
+
+def _fonts_and_text(pdf: bytes) -> tuple[set[str], str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        fonts = {char["fontname"].split("+")[-1] for page in opened.pages for char in page.chars}
+        return fonts, "\n".join(page.extract_text() or "" for page in opened.pages)
+
+
+@pytest.fixture
+def fresh_pdf_style(monkeypatch):
+    """No stylesheet parsed yet in this thread; the URLs WeasyPrint fetches through our fetcher, recorded."""
+    render._reusable.__dict__.pop("style", None)
+    fetched = []
+    fetcher = _fetcher()
+    original = fetcher.fetch
+
+    def recording(url, headers=None):
+        fetched.append(url[len(DOC_ORIGIN) :])
+        return original(url, headers)
+
+    monkeypatch.setattr(fetcher, "fetch", recording)
+    yield fetched
+    render._reusable.__dict__.pop("style", None)
+
+
+def test_the_pdf_parses_its_stylesheet_once_and_every_rendering_embeds_the_font(fresh_pdf_style):
+    document = _short_document()
+    first = render_pdf(document)
+    assert sorted(fresh_pdf_style) == [
+        "fonts/LiberationSerif-Bold.ttf",
+        "fonts/LiberationSerif-BoldItalic.ttf",
+        "fonts/LiberationSerif-Italic.ttf",
+        "fonts/LiberationSerif-Regular.ttf",
+        "official.css",
+    ]
+    style = render._pdf_style()
+    fresh_pdf_style.clear()
+    second = render_pdf(document)
+    assert fresh_pdf_style == []  # nothing fetched, nothing parsed again
+    assert render._pdf_style() is style
+    expected_fonts = {"DocSerif", "DocSerif-Bold", "DocSerif-Italic"}
+    assert _fonts_and_text(first)[0] == _fonts_and_text(second)[0] == expected_fonts
+    assert _fonts_and_text(first)[1] == _fonts_and_text(second)[1]
+    # The same as WeasyPrint on its own, with the stylesheet linked, parsed and its fonts loaded afresh.
+    assert _fonts_and_text(weasyprint_alone(render_html(document, for_pdf=True))) == _fonts_and_text(second)
+
+
+def test_the_stylesheet_is_parsed_again_in_another_thread_a_forked_child_after_an_edit_or_an_hour(
+    fresh_pdf_style, monkeypatch, tmp_path
+):
+    style = render._pdf_style()
+    others = []
+    thread = threading.Thread(target=lambda: others.append(render._pdf_style()))
+    thread.start()
+    thread.join()
+    assert others[0] is not style  # Pango's objects stay in their thread
+    assert render._pdf_style() is style
+
+    pid = os.getpid()
+    monkeypatch.setattr(render.os, "getpid", lambda: pid + 1)  # as in a child forked after a rendering
+    forked = render._pdf_style()
+    assert forked is not style and render._pdf_style() is forked
+
+    copy = tmp_path / "official.css"
+    copy.write_bytes(Path(finders.find("documents/official.css")).read_bytes())
+    find = finders.find
+    monkeypatch.setattr(finders, "find", lambda path, **kw: str(copy) if path.endswith("official.css") else find(path))
+    edited = render._pdf_style()
+    assert edited is not forked and render._pdf_style() is edited
+    copy.write_bytes(copy.read_bytes() + b"\n/* edited */\n")
+    assert render._pdf_style() is not edited
+
+    aged = render._pdf_style()
+    monkeypatch.setattr(render, "STYLE_MAX_AGE", -1)
+    assert render._pdf_style() is not aged
+    assert render_pdf(_short_document()).startswith(b"%PDF")
+
+
+EXIT_SCRIPT = """
+import datetime, gc, sys
+gc.callbacks.append(lambda phase, info: None)  # any callback: it changes when the thread's leftovers are freed
+import django
+django.setup()
+from core.documents import Block, Header, OfficialDocument, Signature, render_pdf
+document = OfficialDocument(
+    header=Header("", "KHỐI THI ĐUA", "01/BC-KTĐ", "Hà Giang", datetime.date(2025, 1, 2)),
+    doc_type="BÁO CÁO", title_lines=["Tổng kết"], blocks=[Block("paragraph", "Đánh giá.")],
+    signature=Signature("TM. KHỐI", "", "KHỐI TRƯỞNG", "Nguyễn Văn A"),
+)
+sys.stdout.write(str(render_pdf(document).startswith(b"%PDF")))
+"""
+
+
+def test_a_process_that_rendered_a_pdf_exits_cleanly(settings):
+    """The kept FontConfiguration is let go at exit (atexit), not in the interpreter's last teardown, where
+    Pango's g_object_unref crashed the process (SIGSEGV)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT], cwd=settings.BASE_DIR, env=env, capture_output=True, timeout=120
+    )
+    assert (done.returncode, done.stdout) == (0, b"True"), done.stderr.decode()[-2000:]
+
+
+def test_the_styles_let_go_at_exit_are_made_again_if_needed(fresh_pdf_style):
+    style = render._pdf_style()
+    render._release_pdf_styles()
+    assert style.font_config is None and style.stylesheet is None
+    assert render._pdf_style() is not style
+    assert render_pdf(_short_document()).startswith(b"%PDF")
+
+
+def test_the_preview_links_the_stylesheet_and_the_pdf_is_made_from_the_same_html():
+    document = _short_document()
+    preview = render_html(document)
+    assert '<link rel="stylesheet" href="/static/documents/official.css">' in preview
+    source = render_html(document, for_pdf=True)
+    link = f'<link rel="stylesheet" href="{DOC_ORIGIN}official.css">'
+    assert link in source
+    assert "<link" not in render._html(document, None)
+    assert render._html(document, None) == source.replace(link, "")  # what render_pdf gives WeasyPrint
+
+
+def test_weasyprint_has_nothing_to_warn_about_in_the_stylesheet(fresh_pdf_style, caplog):
+    document = _short_document()
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        weasyprint_alone(render_html(document, for_pdf=True))
+        render_pdf(document)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("width", "sheet_mm", "padding_mm", "font_pt"),
+    [(1280, 210, 30, 14), (821, 210, 30, 14), (820, None, 6, 12), (600, None, 6, 12)],
+)
+def test_the_preview_is_a_sheet_of_a4_that_fits_a_narrow_frame(page, width, sheet_mm, padding_mm, font_pt):
+    """The stylesheet in Chromium: an A4 sheet on a grey desk; up to 820 px wide the sheet takes the frame's
+    width and the text is 12 pt (the width query nested in @media screen, which WeasyPrint skips)."""
+    css = Path(finders.find("documents/official.css")).read_text()
+    html = render_html(_short_document()).replace(
+        '<link rel="stylesheet" href="/static/documents/official.css">', f"<style>{css}</style>"
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    page.set_content(html)
+    sheet_px, padding_px, font_px, desk = page.evaluate(
+        """() => {
+            const sheet = getComputedStyle(document.querySelector(".doc"));
+            const body = getComputedStyle(document.body);
+            return [parseFloat(sheet.width), parseFloat(sheet.paddingLeft), parseFloat(body.fontSize),
+                    body.backgroundColor];
+        }"""
+    )
+    mm, pt = 96 / 25.4, 96 / 72
+    assert desk == "rgb(233, 236, 239)"
+    assert sheet_px == pytest.approx(sheet_mm * mm if sheet_mm else width, abs=0.5)
+    assert padding_px == pytest.approx(padding_mm * mm, abs=0.1)
+    assert font_px == pytest.approx(font_pt * pt, abs=0.1)
