@@ -695,18 +695,19 @@ def table(result: dict) -> str:
         sd = small["data"]
         lines.append(f"Small: {sd['provinces']} province, {sd['units']:,} units, {sd['scores']:,} scores")
     lines.append("")
-    header = f"{'page':<24}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}"
+    w = max([24, *(len(name) + 1 for name in result["pages"])])
+    header = f"{'page':<{w}}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}"
     if small.get("pages"):
         header += f"{'small q':>9}{'small p50':>11}{'small p95':>11}"
     lines += [header, "-" * len(header)]
     for name, page in result["pages"].items():
         if not page.get("available"):
-            lines.append(f"{name:<24}  {page['note']}")
+            lines.append(f"{name:<{w}}  {page['note']}")
             continue
         if page.get("error"):
-            lines.append(f"{name:<24}  {page['error']}")
+            lines.append(f"{name:<{w}}  {page['error']}")
             continue
-        line = f"{name:<24}{page['queries']:>9}{page['p50_ms']:>9}{page['p95_ms']:>9}"
+        line = f"{name:<{w}}{page['queries']:>9}{page['p50_ms']:>9}{page['p95_ms']:>9}"
         other = (small.get("pages") or {}).get(name) or {}
         if other.get("queries") is not None:
             line += f"{other['queries']:>9}{other['p50_ms']:>11}{other['p95_ms']:>11}"
@@ -745,7 +746,8 @@ def table(result: dict) -> str:
         )
     elif load:
         lines.append(f"Load: {load.get('note')}")
-    lines += ["", f"{'budget':<44}{'value':>16}  {'limit':<10}result", "-" * 80]
+    b = max([44, *(len(check["budget"]) + 1 for check in result["budgets"])])
+    lines += ["", f"{'budget':<{b}}{'value':>12}  {'limit':<10}result", "-" * (b + 30)]
     for check in result["budgets"]:
-        lines.append(f"{check['budget']:<44}{check['value']!s:>16}  {check['limit']:<10}{check['result']}")
+        lines.append(f"{check['budget']:<{b}}{check['value']!s:>12}  {check['limit']:<10}{check['result']}")
     return "\n".join(lines)
