@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date
 
+from core import pagecache
 from dashboards import generate
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if flush or flush_only:
             deleted = generate.flush(log=log)
+            pagecache.touch(pagecache.GLOBAL)  # written with COPY and raw deletes: no model signal saw it
             self.stdout.write(
                 f"Deleted {sum(deleted.values()):,} generated rows in {time.perf_counter() - started:.1f} s."
             )
@@ -60,6 +62,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             counts = generate.generate(size=size, seed=seed, today=day, log=log)
+            pagecache.touch(pagecache.GLOBAL)
         except generate.GeneratedDataExists as exists:
             raise CommandError(
                 f"This database already holds generated data ({exists.args[0]} province(s) coded "

@@ -9,6 +9,7 @@ from blocs.models import EmulationYear
 from conference import demo as conference_demo
 from conference.minutes_demo import seed_minutes_demo
 from conference.summary_demo import seed_summary_demo
+from core import pagecache
 from scoring import demo as scoring_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         seed_minutes_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2020))
         seed_summary_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2020))  # a draft for the leader
         seed_covenant_demo(EmulationYear.objects.get(bloc__slug="ktdnc", year=2021))
+        pagecache.touch(pagecache.GLOBAL)  # parts of the demo are bulk inserts, which no model signal sees
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(b.name for b in result["blocs"])))
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {blocs_demo.DEMO_PASSWORD}):")
