@@ -32,11 +32,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 
 from blocs.enums import Audience, DeadlineKind, Phase
-from blocs.models import CovenantRegistration, Deadline, EmulationYear, Membership, Person, Unit
+from blocs.models import Deadline, EmulationYear, Membership, Person, Unit
 from core.models import OutboxMessage, User
 from core.notifications import Notice, notify_many
 
-from .models import Extension, ReminderSent, Submission
+from .models import Extension, ReminderSent
+from .selectors import answers
 from .submissions import FILE_KINDS, effective_due
 
 logger = logging.getLogger(__name__)
@@ -115,12 +116,10 @@ def _planned(*, now: datetime.datetime) -> list[_Planned]:
     ids = candidates.values("pk")
     owing = _owing_units(deadlines)
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=ids)}
-    answered = set(
-        Submission.objects.filter(deadline__in=ids, versions__isnull=False).values_list("deadline_id", "unit_id")
-    )
+    # Answered: by a file, or for the covenant by the registration sent on the covenant page (selectors.answers).
+    answered = answers([d for d in deadlines if d.kind != DeadlineKind.SELF_ASSESSMENT], extensions=extensions)
     sheet_years = {d.year_id for d in deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT}
     sheets = _submitted_sheets(sheet_years)
-    covenants = _sent_covenants({d.year_id for d in deadlines if d.kind == DeadlineKind.COVENANT})
     sent = set(ReminderSent.objects.filter(deadline__in=ids).values_list("deadline_id", "unit_id", "offset_days"))
 
     today = _local_date(now)
@@ -128,15 +127,13 @@ def _planned(*, now: datetime.datetime) -> list[_Planned]:
     due: list[_Planned] = []
     for deadline in deadlines:
         rules = years[deadline.year_id][1]
-        # Answered: by a submitted sheet (keyed by year) for the self-assessment, else by a file (keyed by deadline).
+        # Answered: by a submitted sheet (keyed by year) for the self-assessment, else as selectors.answers says.
         done, by = (
             (sheets, deadline.year_id) if deadline.kind == DeadlineKind.SELF_ASSESSMENT else (answered, deadline.id)
         )
         for unit in owing[deadline.id]:
             if (by, unit.id) in done:
                 continue
-            if deadline.kind == DeadlineKind.COVENANT and (deadline.year_id, unit.id) in covenants:
-                continue  # answered on the covenant page rather than by a file
             due_at = effective_due(deadline, unit, extensions)
             if due_at not in days:
                 days[due_at] = _local_date(due_at)
@@ -187,17 +184,6 @@ def _submitted_sheets(year_ids: set[int]) -> set[tuple[int, int]]:
 
     return set(
         Assessment.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list("year_id", "unit_id")
-    )
-
-
-def _sent_covenants(year_ids: set[int]) -> set[tuple[int, int]]:
-    """(year, unit) of the covenant registrations sent: they answer a covenant deadline as a file would."""
-    if not year_ids:
-        return set()
-    return set(
-        CovenantRegistration.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list(
-            "year_id", "unit_id"
-        )
     )
 
 

@@ -262,9 +262,12 @@ def extension_grant(*, deadline: Deadline, unit: Unit, due_at: datetime.datetime
 
 
 def unit_has_submitted(deadline: Deadline, unit: Unit) -> bool:
-    """For reminders: has the unit answered this deadline (a file, or its scoring sheet)?"""
+    """Has the unit answered this deadline: its scoring sheet, else as selectors.answers says (a file, or for the
+    covenant its registration sent on the covenant page)?"""
     if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
         from scoring.models import Assessment
 
         return Assessment.objects.filter(year=deadline.year, unit=unit, submitted_at__isnull=False).exists()
-    return Submission.objects.filter(deadline=deadline, unit=unit, versions__isnull=False).exists()
+    from .selectors import answers
+
+    return (deadline.pk, unit.pk) in answers([deadline], unit_ids=[unit.pk])

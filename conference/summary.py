@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -34,7 +34,9 @@ from .comments import CLOSED, NOT_OPEN, OPEN, comment_window, comments_unanswere
 from .enums import PlanStatus, SubmissionStatus
 from .minutes import published_ballots
 from .models import Extension, Submission, SubmissionVersion, SummaryReport
+from .selectors import answers
 from .services import current_plan
+from .submissions import effective_due
 
 DOC_TYPE = "BC"
 # The reports every member unit sends the leader by a deadline of the calendar (the self-assessment is the
@@ -194,29 +196,19 @@ def report_columns(year: EmulationYear, members: list[Unit], *, now: datetime.da
             "kind", "due_at", "id"
         )
     )
-    first = SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("number")
-    sent = {
-        (s.deadline_id, s.unit_id): s
-        for s in Submission.objects.filter(deadline__in=deadlines)
-        .annotate(
-            first_at=Subquery(first.values("submitted_at")[:1]), first_late=Subquery(first.values("late_seconds")[:1])
-        )
-        .filter(first_at__isnull=False)
-        .only("pk", "deadline_id", "unit_id")
-    }
-    extended = {(e.deadline_id, e.unit_id): e.due_at for e in Extension.objects.filter(deadline__in=deadlines)}
+    extended = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=deadlines)}
+    answered = answers(deadlines, extensions=extended)  # who answered and when (selectors.answers)
     columns = []
     for deadline in deadlines:
         cells = {}
         for unit in members:
-            submission = sent.get((deadline.pk, unit.pk))
-            if submission is None:
-                due = extended.get((deadline.pk, unit.pk), deadline.due_at)
-                cells[unit.pk] = ReportCell("missing" if now > due else "pending")
-            elif submission.first_late:
-                cells[unit.pk] = ReportCell("late", _late_days(submission.first_late), submission.first_at)
+            first = answered.get((deadline.pk, unit.pk))
+            if first is None:
+                cells[unit.pk] = ReportCell("missing" if now > effective_due(deadline, unit, extended) else "pending")
+            elif first.late:
+                cells[unit.pk] = ReportCell("late", _late_days(first.late_seconds), first.at)
             else:
-                cells[unit.pk] = ReportCell("on_time", 0, submission.first_at)
+                cells[unit.pk] = ReportCell("on_time", 0, first.at)
         columns.append(ReportColumn(deadline=deadline, cells=cells))
     return columns
 

@@ -31,6 +31,7 @@ from . import submissions as services
 from .enums import SubmissionStatus
 from .forms_submissions import ExtensionForm, ReturnForm, SummaryForm, UploadForm
 from .models import Extension, Submission, SubmissionVersion
+from .selectors import Answer, answers, with_first_answer
 from .summary_editor import default_title, summary_file
 from .views import _year
 
@@ -75,14 +76,22 @@ class Cell:
     extension: Extension | None = None
     submission: Submission | None = None
     versions: list[SubmissionVersion] = field(default_factory=list)  # newest first
+    answer: Answer | None = None  # the unit's first answer (selectors.answers), by a file or on the covenant page
 
     @property
     def latest(self) -> SubmissionVersion | None:
         return self.versions[0] if self.versions else None
 
     @property
+    def registered(self) -> bool:
+        """Answered on the covenant page (its registration sent) and by no file."""
+        return self.latest is None and self.answer is not None and self.answer.by_registration
+
+    @property
     def code(self) -> str:
         if self.latest is None:
+            if self.registered:
+                return "registered_late" if self.answer.late else "registered"
             return "missing" if self.now > self.due else "none"
         if self.submission.status == SubmissionStatus.ACCEPTED:
             return "accepted"
@@ -95,6 +104,16 @@ class Cell:
         code = self.code
         if code in ("none", "missing"):
             return pgettext("report status", "Not submitted")
+        if code == "registered":
+            return pgettext("report status", "Registered on the covenant page")
+        if code == "registered_late":
+            days = late_days(self.answer.late_seconds)
+            return npgettext(
+                "report status",
+                "Registered on the covenant page, late by %(n)d day",
+                "Registered on the covenant page, late by %(n)d days",
+                days,
+            ) % {"n": days}
         if code == "late":
             days = late_days(self.latest.late_seconds)
             return npgettext("report status", "Late by %(n)d day", "Late by %(n)d days", days) % {"n": days}
@@ -112,6 +131,8 @@ class Cell:
         "late": ("warning", "bi-clock-history"),
         "accepted": ("success", "bi-check2-circle"),
         "returned": ("danger", "bi-arrow-return-left"),
+        "registered": ("success", "bi-pen"),
+        "registered_late": ("warning", "bi-pen"),
     }
 
     @property
@@ -125,6 +146,8 @@ class Cell:
     @property
     def late_or_missing(self) -> bool:
         """What the leader's filter keeps: nothing usable yet (not sent, or returned), or sent late."""
+        if self.registered:
+            return self.answer.late
         return self.code in ("none", "missing", "returned") or bool(self.latest and self.latest.late_seconds)
 
     @property
@@ -207,8 +230,10 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
     extensions = Extension.objects.filter(deadline__in=deadlines)
     if unit is not None:
         submissions, extensions = submissions.filter(unit=unit), extensions.filter(unit=unit)
-    by_key = {(s.deadline_id, s.unit_id): s for s in submissions}
+    by_key = {(s.deadline_id, s.unit_id): s for s in with_first_answer(submissions)}
     extended = {(e.deadline_id, e.unit_id): e for e in extensions}
+    # Who answered, and when: the files above, and the covenant registrations (one more query with a covenant).
+    answered = answers(deadlines, unit_ids=wanted, submissions=by_key.values(), extensions=extended)
     # closes_at's rule (the due date, or the extension's, plus the grace days), from what is loaded.
     grace = datetime.timedelta(days=year.setting("late_submission_grace_days"))
     now = timezone.now()
@@ -228,6 +253,7 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
                 extension=extended.get((deadline.pk, pk)),
                 submission=submission,
                 versions=list(submission.versions.all()) if submission else [],
+                answer=answered.get((deadline.pk, pk)),
             )
     return Grid(year=year, deadlines=deadlines, units=units, member_ids=set(member_ids), cells=cells)
 
@@ -292,7 +318,11 @@ def _unit_context(request, emulation_year: EmulationYear, grid: Grid, unit: Unit
         summary = deadline.kind == DeadlineKind.SUMMARY_REPORT
         bound_kind, bound_form = (bound[1], bound[2]) if bound and bound[0] == deadline.pk else (None, None)
         may_upload = (
-            own and cell.is_open and cell.may_replace and can(user, "conference.submission.upload", (deadline, unit))
+            own
+            and cell.is_open
+            and cell.may_replace
+            and not cell.registered  # answered on the covenant page: nothing to send here
+            and can(user, "conference.submission.upload", (deadline, unit))
         )
         upload_form = bound_form if bound_kind == "upload" else None
         if upload_form is None and may_upload:

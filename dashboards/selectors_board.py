@@ -45,6 +45,7 @@ from awards.models import Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
 from conference.models import Extension, Submission, SubmissionVersion
+from conference.selectors import answers
 from scoring.enums import CriterionKind, SheetStatus
 from scoring.models import Assessment, Criterion
 from scoring.selectors import DEC, TIE_BREAKS, ZERO, _sum, classify
@@ -478,15 +479,9 @@ def members_of_years(
         .select_related("unit")
     )
     deadlines = list(Deadline.objects.filter(year__in=years, kind__in=REPORT_KINDS).order_by("due_at", "id"))
-    sent = SubmissionVersion.objects.filter(submission=OuterRef("pk"))
-    submissions = {
-        (s.deadline_id, s.unit_id): s
-        for s in Submission.objects.filter(deadline__in=deadlines).annotate(
-            first_late=Subquery(sent.order_by("number").values("late_seconds")[:1]),
-            first_sent_at=Subquery(sent.order_by("number").values("submitted_at")[:1]),
-        )
-    }
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=deadlines)}
+    # Who answered which report and when: conference.selectors.answers (one query: reports are files).
+    answered = answers(deadlines, extensions=extensions)
     sheets = {(a.year_id, a.unit_id): a for a in Assessment.objects.filter(year__in=years)}
     following: dict[tuple[int, int], int] = {}
     if any(d.audience == Audience.NEXT_LEADER for d in deadlines):
@@ -513,10 +508,10 @@ def members_of_years(
                     continue
                 extension = extensions.get((d.pk, unit.pk))
                 due = extension.due_at if extension else d.due_at
-                submission = submissions.get((d.pk, unit.pk))
-                if submission is not None and submission.first_sent_at is not None:
-                    status = ReportStatus.ON_TIME if submission.first_late == 0 else ReportStatus.LATE
-                    cells.append(ReportCell(d, status, due, submission.first_sent_at))
+                first = answered.get((d.pk, unit.pk))
+                if first is not None:
+                    status = ReportStatus.LATE if first.late else ReportStatus.ON_TIME
+                    cells.append(ReportCell(d, status, due, first.at))
                 else:
                     cells.append(ReportCell(d, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due))
             sheet = sheets.get((year.pk, unit.pk))

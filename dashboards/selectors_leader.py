@@ -8,8 +8,7 @@ computed in Python from what is loaded.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,11 @@ from django.utils.translation import ngettext
 from awards.enums import BallotKind, BallotStatus, DossierPart, ProposalStatus
 from awards.models import Ballot, DossierFile, Proposal
 from blocs.enums import Audience, DeadlineKind
-from blocs.models import Covenant, CovenantRegistration, Deadline, EmulationYear, Membership, Unit
+from blocs.models import Covenant, Deadline, EmulationYear, Membership, Unit
 from conference.enums import AnswerStatus, PlanStatus, SubmissionStatus
 from conference.models import Comment, ConferenceMinutes, ConferencePlan, Extension, Submission, SubmissionVersion
+from conference.selectors import answers as first_answers
+from conference.selectors import sent_registrations, with_first_answer
 from scoring.enums import SheetStatus
 from scoring.models import Assessment, CriteriaTable
 
@@ -242,39 +243,29 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
     memberships = list(Membership.objects.filter(bloc_id=year.bloc_id).select_related("unit"))
     members = _members(memberships, number)
 
-    # 2. the answers: files, extensions, sheets, covenant registrations
+    # 2. the answers: files (first and latest version), extensions, sheets, covenant registrations
     latest_late = Subquery(
         SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("late_seconds")[:1]
     )
-    files: dict[tuple[int, int], _Answer] = {}
-    for deadline_id, unit_id, status, late_seconds in (
-        Submission.objects.filter(deadline__year=year)
+    submissions = list(
+        with_first_answer(Submission.objects.filter(deadline__year=year))
         .annotate(latest_late=latest_late)
-        .values_list("deadline_id", "unit_id", "status", "latest_late")
-    ):
-        if late_seconds is None:  # a submission without a version has sent nothing
-            continue
-        late = late_seconds > 0
-        if status == SubmissionStatus.RETURNED:
-            files[deadline_id, unit_id] = _Answer(done=False, returned=True)
-        else:
-            waiting = late and status == SubmissionStatus.SUBMITTED
-            files[deadline_id, unit_id] = _Answer(done=True, late=late, waiting=waiting)
-    extensions = {
-        (deadline_id, unit_id): due
-        for deadline_id, unit_id, due in Extension.objects.filter(deadline__year=year).values_list(
-            "deadline_id", "unit_id", "due_at"
-        )
-    }
+        .only("pk", "deadline_id", "unit_id", "status")
+    )
+    extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__year=year)}
     sheets = {a.unit_id: a for a in Assessment.objects.filter(year=year).select_related("unit")}
-    registrations: dict[tuple[int, int], datetime.datetime] = {
-        (year_id, unit_id): first_sent
-        for year_id, unit_id, first_sent in CovenantRegistration.objects.filter(
-            year_id__in=covenant_years, submitted_at__isnull=False
-        )
-        .annotate(first_sent=Coalesce(Min("versions__sent_at"), "submitted_at"))
-        .values_list("year_id", "unit_id", "first_sent")
-    }
+    registrations = sent_registrations(covenant_years)
+    # Who answered which deadline and when: conference.selectors.answers, from what is loaded.
+    answered = first_answers(deadlines, submissions=submissions, registrations=registrations, extensions=extensions)
+    # What waits for the leader on a file sent: a return not answered yet, a late version to decide on.
+    files: dict[tuple[int, int], _Answer] = {}
+    for submission in submissions:
+        if submission.latest_late is None:  # a submission without a version has sent nothing
+            continue
+        if submission.status == SubmissionStatus.RETURNED:
+            files[submission.deadline_id, submission.unit_id] = _Answer(done=False, returned=True)
+        elif submission.latest_late > 0 and submission.status == SubmissionStatus.SUBMITTED:
+            files[submission.deadline_id, submission.unit_id] = _Answer(done=True, waiting=True)
 
     # 3. the leader's records: ranking, comments, ballots, proposals, plan, minutes, covenants
     table = CriteriaTable.objects.filter(year=year).first()
@@ -307,7 +298,8 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
     sent_proposals = [p for p in proposals if p.status != ProposalStatus.PREPARING]
 
     def due_for(deadline: Deadline, unit: Unit) -> datetime.datetime:
-        return extensions.get((deadline.pk, unit.pk), deadline.due_at)
+        extension = extensions.get((deadline.pk, unit.pk))
+        return extension.due_at if extension is not None else deadline.due_at
 
     def answer(deadline: Deadline, unit: Unit) -> _Answer:
         if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
@@ -315,12 +307,13 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
             if sheet is None or sheet.submitted_at is None:
                 return _Answer(done=False)
             return _Answer(done=True, late=sheet.is_late)
-        sent = files.get((deadline.pk, unit.pk))
-        if deadline.kind == DeadlineKind.COVENANT and sent is None:
-            first_sent = registrations.get((year.pk, unit.pk))
-            if first_sent is not None:
-                return _Answer(done=True, late=first_sent > due_for(deadline, unit))
-        return sent or _Answer(done=False)
+        first = answered.get((deadline.pk, unit.pk))
+        if first is None:
+            return _Answer(done=False)
+        state = files.get((deadline.pk, unit.pk))
+        if state is not None and state.returned:
+            return state  # a file returned for correction and not sent again: not done (as the matrix says)
+        return _Answer(done=True, late=first.late, waiting=state is not None and state.waiting)
 
     calendar: list[CalendarEntry] = []
     late_todos: list[Todo] = []
