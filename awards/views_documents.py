@@ -1,9 +1,7 @@
 """Pages of the awards app's official documents: the vote-count minutes of the year and the submission (tờ
 trình) of one proposal, each with its preview and its PDF/DOCX files rendered by the document machinery."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from blocs.models import EmulationYear
 from core.documents import render_html
-from core.documents.services import document_request, documents_for
+from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.permissions import ensure_can
 
 from .documents import (
@@ -26,7 +24,6 @@ from .documents import (
 )
 from .models import Proposal
 
-FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs nothing
 # but our stylesheet and fonts (the same policy as the conference plan's preview).
 PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
@@ -43,12 +40,6 @@ def _preview(document) -> HttpResponse:
     response["Content-Security-Policy"] = PREVIEW_CSP
     response["Cache-Control"] = "private, no-store"  # a newly published ballot shows at once
     return response
-
-
-def _documents(kind: str, obj) -> list:
-    documents = documents_for(kind=kind, obj=obj)
-    prefetch_related_objects(documents, "requested_by")
-    return documents
 
 
 # --- the vote-count minutes of the year ----------------------------------------------------------------
@@ -68,8 +59,8 @@ def minutes(request, slug, year):
         "year": emulation_year,
         "bloc": emulation_year.bloc,
         "ballots": ballots,
-        "documents": _documents(MINUTES_KIND, emulation_year) if ballots else [],
-        "formats": FORMATS,
+        "documents": rendered_documents(MINUTES_KIND, emulation_year) if ballots else [],
+        "render_actions": render_actions("awards:minutes-render", emulation_year.bloc.slug, emulation_year.year),
     }
     return render(request, "awards/documents/minutes.html", context)
 
@@ -87,19 +78,19 @@ def minutes_preview(request, slug, year):
 
 @login_required
 @require_POST
+@known_format
 def minutes_render(request, slug, year, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
-    ensure_can(request.user, "awards.view", emulation_year)
-    if not has_published_ballot(emulation_year):
-        messages.error(request, _("No ballot of this year is published yet: the minutes have nothing to record."))
-        return _to_minutes(emulation_year)
-    document_request(kind=MINUTES_KIND, obj=emulation_year, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
+
+    def nothing_published():
+        if not has_published_ballot(emulation_year):
+            return _("No ballot of this year is published yet: the minutes have nothing to record.")
+        return None
+
+    back = _to_minutes(emulation_year)
+    return request_rendering(
+        request, emulation_year, kind=MINUTES_KIND, action="awards.view", fmt=fmt, then=back, refusal=nothing_published
     )
-    return _to_minutes(emulation_year)
 
 
 # --- the submission (tờ trình) of one proposal ---------------------------------------------------------
@@ -130,8 +121,10 @@ def submission(request, slug, year, pk):
         "year": emulation_year,
         "bloc": emulation_year.bloc,
         "proposal": proposal,
-        "documents": _documents(SUBMISSION_KIND, proposal),
-        "formats": FORMATS,
+        "documents": rendered_documents(SUBMISSION_KIND, proposal),
+        "render_actions": render_actions(
+            "awards:submission-render", emulation_year.bloc.slug, emulation_year.year, proposal.pk
+        ),
     }
     return render(request, "awards/documents/submission.html", context)
 
@@ -147,14 +140,9 @@ def submission_preview(request, slug, year, pk):
 
 @login_required
 @require_POST
+@known_format
 def submission_render(request, slug, year, pk, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
     proposal = _proposal(emulation_year, pk)
-    ensure_can(request.user, "awards.dossier.view", proposal)
-    document_request(kind=SUBMISSION_KIND, obj=proposal, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
-    )
-    return _to_submission(emulation_year, proposal)
+    back = _to_submission(emulation_year, proposal)
+    return request_rendering(request, proposal, kind=SUBMISSION_KIND, action="awards.dossier.view", fmt=fmt, then=back)

@@ -5,8 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.documents import render_html
-from core.documents.services import document_request, documents_for
+from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
@@ -26,7 +25,6 @@ from .roles import facts
 from .services import register_next_number
 
 DOCUMENT_KIND = "blocs.covenant"
-FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs
 # nothing but our stylesheet and fonts (the same policy as the conference plan's preview).
 PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
@@ -57,10 +55,10 @@ def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
     may_read_document = can(user, "blocs.covenant.document", covenant)
     documents = []
     if may_read_document and covenant.pk:
-        documents = documents_for(kind=DOCUMENT_KIND, obj=covenant)
-        if covenant.is_issued:  # files of the draft (numbered "…") are not the covenant the units signed
-            documents = [d for d in documents if d.object_version == covenant.version]
-        prefetch_related_objects(documents, "requested_by")
+        # Once issued, files of the draft (numbered "…") are not the covenant the units signed.
+        documents = rendered_documents(
+            DOCUMENT_KIND, covenant, version=covenant.version if covenant.is_issued else None
+        )
     if may_issue and issue_form is None:
         suggested = register_next_number(
             bloc=emulation_year.bloc, year=covenant.issued_on.year, doc_type=services.DOC_TYPE
@@ -79,7 +77,7 @@ def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
         "may_read_document": may_read_document,
         "documents": documents,
         "issue_form": issue_form if may_issue else None,
-        "formats": FORMATS,
+        "render_actions": render_actions("blocs:covenant-render", emulation_year.bloc.slug, emulation_year.year),
     }
 
 
@@ -175,21 +173,21 @@ def covenant_issue(request, slug, year):
 
 @login_required
 @require_POST
+@known_format
 def covenant_render(request, slug, year, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
     ensure_can(request.user, "blocs.covenant.view", emulation_year)
     covenant = services.covenant_for(emulation_year)
-    ensure_can(request.user, "blocs.covenant.document", covenant)
-    if covenant.pk is None:
-        messages.error(request, _("Save the draft covenant first; its files are rendered from what is saved."))
-        return _to_covenant(emulation_year, "#documents")
-    document_request(kind=DOCUMENT_KIND, obj=covenant, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
+
+    def unsaved():
+        if covenant.pk is None:
+            return _("Save the draft covenant first; its files are rendered from what is saved.")
+        return None
+
+    back = _to_covenant(emulation_year, "#documents")
+    return request_rendering(
+        request, covenant, kind=DOCUMENT_KIND, action="blocs.covenant.document", fmt=fmt, then=back, refusal=unsaved
     )
-    return _to_covenant(emulation_year, "#documents")
 
 
 # --- a unit's registration ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from blocs.roles import facts
 from blocs.selectors import members_in_year
 from blocs.services import register_next_number
 from core.documents import render_html
-from core.documents.services import document_request, documents_for
+from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
@@ -26,7 +26,6 @@ from .forms import DelegateForm, IssueForm, PlanForm, TaskForm, initial_plan, pl
 from .models import ConferencePlan, Delegate, PlanContribution, PlanTask
 
 DOCUMENT_KIND = "conference.plan"
-FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs
 # nothing but our stylesheet and fonts.
 PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
@@ -67,8 +66,7 @@ def _plan_context(request, emulation_year, plan, *, issue_form=None) -> dict:
     may_read_document = plan is not None and can(user, "conference.plan.document", plan)
     documents = []
     if may_read_document:
-        documents = documents_for(kind=DOCUMENT_KIND, obj=plan)
-        prefetch_related_objects(documents, "requested_by")
+        documents = rendered_documents(DOCUMENT_KIND, plan)
     if plan is not None and not plan.is_issued and may_edit and issue_form is None:
         suggested = register_next_number(bloc=emulation_year.bloc, year=plan.issued_on.year, doc_type="KH")
         issue_form = IssueForm(initial={"number": suggested})
@@ -81,7 +79,7 @@ def _plan_context(request, emulation_year, plan, *, issue_form=None) -> dict:
         "may_read_document": may_read_document,
         "documents": documents,
         "issue_form": issue_form,
-        "formats": FORMATS,
+        "render_actions": render_actions("conference:plan-render", emulation_year.bloc.slug, emulation_year.year),
         "earlier": list(emulation_year.plans.filter(version__lt=plan.version)) if plan and plan.version > 1 else [],
         "rows": [{"unit": u, "summoned": summoned, "registered": registered.get(u.pk, 0)} for u in members],
         "registered_total": sum(registered.get(u.pk, 0) for u in members),
@@ -231,18 +229,13 @@ def plan_new_version(request, slug, year):
 
 @login_required
 @require_POST
+@known_format
 def plan_render(request, slug, year, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
     ensure_can(request.user, "conference.plan.view", emulation_year)
     plan = _current_plan(emulation_year)
-    ensure_can(request.user, "conference.plan.document", plan)
-    document_request(kind=DOCUMENT_KIND, obj=plan, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
-    )
-    return _to_plan(emulation_year, "#documents")
+    back = _to_plan(emulation_year, "#documents")
+    return request_rendering(request, plan, kind=DOCUMENT_KIND, action="conference.plan.document", fmt=fmt, then=back)
 
 
 # --- delegates -----------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ the unsaved text, issue, correction (new version) and renderings."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from awards.selectors import ranking_is_published
 from blocs.models import EmulationYear
 from blocs.services import register_next_number
 from core.documents import render_html
-from core.documents.services import document_request, documents_for
+from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
@@ -27,7 +26,7 @@ from . import minutes as services
 from .forms_minutes import MinutesForm, MinutesIssueForm
 from .minutes_documents import minutes_document
 from .models import ConferenceMinutes
-from .views import FORMATS, PREVIEW_CSP
+from .views import PREVIEW_CSP
 
 DOCUMENT_KIND = "conference.minutes"
 
@@ -67,8 +66,7 @@ def _page(request, emulation_year, minutes, *, issue_form=None, status=200):
     may_read_document = minutes is not None and can(user, "conference.minutes.document", minutes)
     documents = []
     if may_read_document:
-        documents = documents_for(kind=DOCUMENT_KIND, obj=minutes)
-        prefetch_related_objects(documents, "requested_by")
+        documents = rendered_documents(DOCUMENT_KIND, minutes)
     if minutes is not None and not minutes.is_issued and may_edit and issue_form is None:
         if minutes.number:
             issue_form = MinutesIssueForm(initial={"version": minutes.version})
@@ -84,7 +82,7 @@ def _page(request, emulation_year, minutes, *, issue_form=None, status=200):
         "may_read_document": may_read_document,
         "documents": documents,
         "issue_form": issue_form,
-        "formats": FORMATS,
+        "render_actions": render_actions("conference:minutes-render", emulation_year.bloc.slug, emulation_year.year),
         "included": _included(emulation_year) if minutes is not None else [],
         "ranking_published": ranking_is_published(emulation_year),
     }
@@ -219,15 +217,12 @@ def minutes_new_version(request, slug, year):
 
 @login_required
 @require_POST
+@known_format
 def minutes_render(request, slug, year, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
     ensure_can(request.user, "conference.minutes.view", emulation_year)
     minutes = _current(emulation_year)
-    ensure_can(request.user, "conference.minutes.document", minutes)
-    document_request(kind=DOCUMENT_KIND, obj=minutes, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
+    back = _to_page(emulation_year, "#documents")
+    return request_rendering(
+        request, minutes, kind=DOCUMENT_KIND, action="conference.minutes.document", fmt=fmt, then=back
     )
-    return _to_page(emulation_year, "#documents")

@@ -4,7 +4,6 @@ comments, issue, correction), the editor with the quote picker and the preview o
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from blocs.models import EmulationYear
 from blocs.services import register_next_number
 from core.documents import render_html
-from core.documents.services import document_request, documents_for
+from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
@@ -25,7 +24,7 @@ from .comments import comment_window
 from .forms_summary import SendForm, SummaryForm, SummaryIssueForm
 from .models import SummaryReport
 from .summary_documents import REPORT_NAMES, summary_document
-from .views import FORMATS, PREVIEW_CSP
+from .views import PREVIEW_CSP
 
 DOCUMENT_KIND = "conference.summary"
 
@@ -61,8 +60,7 @@ def _page(request, emulation_year, summary, *, issue_form=None, status=200):
     may_read_document = summary is not None and can(user, "conference.summary.document", summary)
     documents = []
     if may_read_document:
-        documents = documents_for(kind=DOCUMENT_KIND, obj=summary)
-        prefetch_related_objects(documents, "requested_by")
+        documents = rendered_documents(DOCUMENT_KIND, summary)
     editing = summary is not None and not summary.is_issued and may_edit
     problems = services.issue_problems(summary) if editing else []
     if editing and issue_form is None and not problems:
@@ -90,7 +88,7 @@ def _page(request, emulation_year, summary, *, issue_form=None, status=200):
         "send_form": SendForm(initial={"version": summary.version}) if editing else None,
         "window": window,
         "window_state": window.state() if window else None,
-        "formats": FORMATS,
+        "render_actions": render_actions("conference:summary-render", emulation_year.bloc.slug, emulation_year.year),
         "compiled": compiled,
         "report_names": REPORT_NAMES,
     }
@@ -285,15 +283,12 @@ def summary_new_version(request, slug, year):
 
 @login_required
 @require_POST
+@known_format
 def summary_render(request, slug, year, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     emulation_year = _year(slug, year)
     ensure_can(request.user, "conference.summary.view", emulation_year)
     summary = _current(emulation_year)
-    ensure_can(request.user, "conference.summary.document", summary)
-    document_request(kind=DOCUMENT_KIND, obj=summary, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
+    back = _to_page(emulation_year, "#documents")
+    return request_rendering(
+        request, summary, kind=DOCUMENT_KIND, action="conference.summary.document", fmt=fmt, then=back
     )
-    return _to_page(emulation_year, "#documents")
