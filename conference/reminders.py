@@ -276,9 +276,9 @@ def _send(batch: list[_Planned], *, officers: dict[int, list[User]]) -> list[Rem
                 title=_title(p.deadline.title, p.offset),
                 body=_body(p),
                 link=_link(p.deadline),
-                dedupe_key=f"reminder:{p.deadline.pk}:{p.unit.pk}:{p.offset}",
+                dedupe_key=reminder_key(row),
             )
-            for p, _row in mine
+            for p, row in mine
             if officers.get(p.unit.pk)
         )
     for planned, row in mine:
