@@ -48,7 +48,7 @@ def bloc_title(bloc: Bloc) -> str:
 
 def _header(bloc: Bloc, doc_type: str, day: datetime.date) -> Header:
     return Header(
-        parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+        parent_body=bloc.province.header_name,
         issuer=bloc.issuer_name,
         number=f"{BLANK_NUMBER}/{doc_type}-{bloc.code}",
         place=bloc.province.name,

@@ -55,7 +55,7 @@ def covenant_document(covenant: Covenant) -> OfficialDocument:
     leader_version = sent.get(year.leader_id)
     return OfficialDocument(
         header=Header(
-            parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+            parent_body=bloc.province.header_name,
             issuer=bloc.issuer_name,
             number=covenant.number_text,
             place=covenant.place,

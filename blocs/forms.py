@@ -47,6 +47,15 @@ class UnitForm(forms.ModelForm):
     def __init__(self, *args, province, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.province = province
+        # Examples and defaults from the viewer's own province.
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("parent_body", province.header_name)
+        self.fields["parent_body"].help_text = _("As written in document headers, in capitals, e.g. %(example)s") % {
+            "example": province.header_name
+        }
+        self.fields["name"].widget.attrs["placeholder"] = _("e.g. Sở Tư pháp tỉnh %(province)s") % {
+            "province": province.name
+        }
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -79,6 +88,9 @@ class BlocForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.province = province
         self.fields["regulation_file"].help_text = _("PDF or DOCX.")
+        self.fields["regulation_title"].help_text = _(
+            "e.g. Quy chế tổ chức và hoạt động của Khối thi đua Nội chính tỉnh %(province)s"
+        ) % {"province": province.name}
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -376,17 +388,3 @@ class DeadlineForm(forms.ModelForm):
         # The model's own checks repeat ours; run them only when the form itself found nothing.
         if not self.errors:
             super()._post_clean()
-
-
-class PersonForm(forms.Form):
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=150,
-        regex=r"^[A-Za-z0-9.@+_-]+\Z",
-        error_messages={"invalid": _("Use only letters without accents, digits and . @ + - _")},
-        help_text=_("Without accents or spaces, e.g. nguyenvana.tuphap"),
-    )
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("The link to choose a password is sent here."))
-    position = forms.CharField(label=_("Position"), max_length=150, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)

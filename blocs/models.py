@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -15,8 +16,16 @@ from .enums import Audience, DeadlineKind, LeaderSource, Phase
 class Province(TimeStampedModel):
     """Tỉnh: the level whose emulation board sets blocs up."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("Without “tỉnh”, e.g. Tuyên Quang."))
     code = models.CharField(_("code"), max_length=20, unique=True)
+    authority_name = models.CharField(
+        _("name in document headers"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The people's committee as written above the issuer, in capitals; empty: “UBND TỈNH” and the name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("province")
@@ -25,6 +34,11 @@ class Province(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def header_name(self) -> str:
+        """ "UBND TỈNH TUYÊN QUANG": the body above a bloc's or a unit's name in an official document's header."""
+        return self.authority_name or f"UBND TỈNH {self.name.upper()}"
 
 
 class Unit(TimeStampedModel):
@@ -35,7 +49,7 @@ class Unit(TimeStampedModel):
     short_name = models.CharField(_("short name"), max_length=100)
     code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. STP."))
     parent_body = models.CharField(
-        _("parent body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH TUYÊN QUANG")
+        _("parent body"), max_length=200, blank=True, help_text=_("As written in document headers, in capitals.")
     )
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -65,7 +79,7 @@ class Bloc(TimeStampedModel):
         _("regulation"),
         max_length=300,
         blank=True,
-        help_text=_("e.g. Quy chế tổ chức và hoạt động của Khối thi đua Nội chính tỉnh Tuyên Quang"),
+        help_text=_("The title of the bloc's regulation, as in its decision."),
     )
     regulation_number = models.CharField(_("regulation decision number"), max_length=50, blank=True)
     regulation_date = models.DateField(_("regulation decision date"), null=True, blank=True)
@@ -503,3 +517,108 @@ class Covenant(TimeStampedModel):
     def number_text(self) -> str:
         number = f"{self.number:02d}" if self.number else "…"
         return f"{number}/{self.DOC_TYPE}-{self.year.bloc.code}"
+
+
+# --- accounts: one-time links, unit changes, bulk imports ------------------------------------------------
+
+
+class SetupLink(models.Model):
+    """A one-time link to choose a password: an invitation, a reset asked for by its owner, or a link the board
+    hands over on paper. Only the token's SHA-256 is stored; a new link voids the account's older ones."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        RESET = "reset", _("password reset")
+        HANDOVER = "handover", _("link handed over")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="setup_links"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("password link")
+        verbose_name_plural = _("password links")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="setuplink_user_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.voided_at is None and self.expires_at > now
+
+
+class UnitChange(models.Model):
+    """An officer moved from one unit of the province to another: what they did before stays theirs."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="unit_changes")
+    from_unit = models.ForeignKey(Unit, verbose_name=_("from unit"), on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, verbose_name=_("to unit"), on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("moved at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("change of unit")
+        verbose_name_plural = _("changes of unit")
+        ordering = ["person", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.from_unit} → {self.to_unit}"
+
+
+class ImportBatch(TimeStampedModel):
+    """An Excel file the board uploaded to create many records at once: previewed, then imported (or not)."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", _("units and officers")
+        MEMBERS = "members", _("members and rotation of a bloc")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        IMPORTED = "imported", _("imported")
+        DISCARDED = "discarded", _("discarded")
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    bloc = models.ForeignKey(
+        Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    file = models.FileField(_("file"), upload_to="imports/%Y/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    summary = models.JSONField(_("what was created"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"

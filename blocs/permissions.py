@@ -102,3 +102,24 @@ def may_read_covenant_document(user, covenant) -> bool:
     if covenant.is_issued:
         return may_view_covenant(user, covenant.year)
     return may_issue_covenant(user, covenant.year)
+
+
+# --- accounts and the system administration --------------------------------------------------------------
+
+
+@rule("blocs.people.manage")
+def may_manage_people(user, province: Province | None) -> bool:
+    """Officers' accounts of a province (create, invite, move, deactivate): its emulation board."""
+    return may_set_up(user, province)
+
+
+@rule("blocs.staff.manage")
+def may_manage_staff(user, province: Province) -> bool:
+    """The board staff accounts of a province: its board, and the system administrator (the first account)."""
+    return user.is_superuser or is_board_of(user, province.pk)
+
+
+@rule("blocs.system")
+def may_administer_system(user, _obj=None) -> bool:
+    """Provinces and their first board accounts: the system administrator (a superuser)."""
+    return user.is_superuser

@@ -4,7 +4,6 @@ import datetime
 import re
 from collections.abc import Sequence
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -405,46 +404,6 @@ def deadline_delete(*, deadline: Deadline, by) -> None:
     ensure_can(by, "blocs.calendar.edit", deadline.year)
     audit(by, "blocs.deadline.deleted", deadline, title=deadline.title, due_at=deadline.due_at.isoformat())
     deadline.delete()
-
-
-@transaction.atomic
-def person_create(
-    *,
-    by,
-    username: str,
-    full_name: str,
-    email: str,
-    position: str = "",
-    phone: str = "",
-    unit: Unit | None = None,
-    board_province=None,
-) -> Person:
-    """Create a sign-in for an officer of a unit (or board staff). The person chooses their own password
-    through the reset link mailed to them; nobody else ever knows it."""
-    province = unit.province if unit is not None else board_province
-    ensure_can(by, "blocs.setup", province)
-    user_model = get_user_model()
-    if user_model.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("The login “%(username)s” is already taken.") % {"username": username}})
-    user = user_model(username=username, full_name=full_name, email=email)
-    user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
-    person = Person(user=user, unit=unit, board_province=board_province, position=position, phone=phone)
-    person.full_clean()
-    person.save()
-    audit(by, "blocs.person.created", person, unit=unit.pk if unit else None)
-    return person
-
-
-@transaction.atomic
-def person_set_active(*, person: Person, active: bool, by) -> Person:
-    province = person.unit.province if person.unit_id else person.board_province
-    ensure_can(by, "blocs.setup", province)
-    person.user.is_active = active
-    person.user.save(update_fields=["is_active"])
-    audit(by, "blocs.person.activated" if active else "blocs.person.deactivated", person)
-    return person
 
 
 def register_next_number(*, bloc: Bloc, year: int, doc_type: str) -> int:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,13 +19,12 @@ from .forms import (
     MembershipEndForm,
     MembershipForm,
     NextYearForm,
-    PersonForm,
     RotationForm,
     UnitForm,
     YearCreateForm,
     YearEditForm,
 )
-from .models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
+from .models import Bloc, Deadline, EmulationYear, Membership, Unit
 from .roles import facts
 
 
@@ -69,47 +67,6 @@ def unit_edit(request, pk=None):
             messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})
             return redirect("blocs:unit-list")
     return render(request, "blocs/unit_form.html", {"form": form, "unit": unit})
-
-
-@login_required
-def unit_officers(request, pk):
-    province = _board_province(request)
-    unit = get_object_or_404(Unit, pk=pk, province=province)
-    officers = unit.officers.select_related("user").order_by("user__full_name")
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(by=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            _send_password_link(request, person)
-            messages.success(
-                request,
-                _("The account “%(username)s” was created; a link to choose a password was sent to %(email)s.")
-                % {"username": person.user.username, "email": person.user.email},
-            )
-            return redirect("blocs:unit-officers", pk=unit.pk)
-    return render(request, "blocs/unit_officers.html", {"unit": unit, "officers": officers, "form": form})
-
-
-@login_required
-@require_POST
-def person_toggle(request, pk):
-    province = _board_province(request)
-    person = get_object_or_404(Person.objects.select_related("user", "unit"), pk=pk, unit__province=province)
-    services.person_set_active(person=person, active=not person.user.is_active, by=request.user)
-    if person.user.is_active:
-        messages.success(request, _("The account was reactivated."))
-    else:
-        messages.success(request, _("The account was deactivated; it can no longer sign in."))
-    return redirect("blocs:unit-officers", pk=person.unit_id)
-
-
-def _send_password_link(request, person) -> None:
-    reset = PasswordResetForm({"email": person.user.email})
-    if reset.is_valid():
-        reset.save(request=request, use_https=request.is_secure(), domain_override=request.get_host())
 
 
 # --- blocs ---------------------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def plan_document(plan: ConferencePlan) -> OfficialDocument:
     title_lines = [plan.title] + ([plan.title_suffix] if plan.title_suffix else [])
     return OfficialDocument(
         header=Header(
-            parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+            parent_body=bloc.province.header_name,
             issuer=issuer_name(bloc),
             number=plan.number_text,
             place=plan.place,

@@ -217,7 +217,7 @@ def minutes_document(minutes: ConferenceMinutes) -> OfficialDocument:
     secretary, chair = signatures(minutes)
     return OfficialDocument(
         header=Header(
-            parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+            parent_body=bloc.province.header_name,
             issuer=issuer_name(bloc),
             number=minutes.number_text,
             place=bloc.province.name,

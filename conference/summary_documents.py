@@ -248,7 +248,7 @@ def summary_document(summary: SummaryReport, compiled: Compiled | None = None) -
     compiled = compiled if compiled is not None else compile_summary(year)
     return OfficialDocument(
         header=Header(
-            parent_body=f"UBND TỈNH {bloc.province.name.upper()}",
+            parent_body=bloc.province.header_name,
             issuer=bloc.issuer_name,
             number=summary.number_text,
             place=summary.place or bloc.province.name,

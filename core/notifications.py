@@ -130,6 +130,21 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
     return created
 
 
+def mail_queue(*, to_email: str, subject: str, body: str, dedupe_key: str | None = None) -> OutboxMessage | None:
+    """Queue one e-mail to an address, with no in-app notification (a person who cannot sign in yet: an
+    invitation, a password link). Written in the caller's transaction, sent after it commits; with `dedupe_key`
+    the same message is queued once. Returns the message, or None when the key was already used."""
+    subject = " ".join(subject.split())[:255]
+    if dedupe_key is not None:
+        if len(dedupe_key) > KEY_MAX_LENGTH:
+            raise ValueError(f"dedupe_key {dedupe_key!r} is too long")
+        if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+    message = OutboxMessage.objects.create(to_email=to_email, subject=subject, body=body, dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _enqueue([message.pk]), robust=True)
+    return message
+
+
 def _rows(notice: Notice, user: User, key: str | None) -> tuple[Notification, OutboxMessage | None]:
     """The notification and, if mailed, the outbox message of one recipient, in the recipient's language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):

@@ -116,6 +116,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# One-time links to choose a password: an invitation (and a link the board hands over) is valid this many days,
+# a reset its owner asked for this many hours; a self-service request waits this long after the last link.
+ACCOUNT_INVITATION_DAYS = env.int("ACCOUNT_INVITATION_DAYS", default=7)
+ACCOUNT_RESET_LINK_HOURS = env.int("ACCOUNT_RESET_LINK_HOURS", default=24)
+ACCOUNT_LINK_RESEND_SECONDS = env.int("ACCOUNT_LINK_RESEND_SECONDS", default=60)
 # Failed-login rate limiting (django-axes): lock a username + address pair after N failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours

@@ -85,13 +85,6 @@ URLS = {
     "blocs:unit-list": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
     "blocs:unit-create": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
     "blocs:unit-edit": ("get", lambda s: {"pk": s.member_unit.pk}, statuses(ok=BOARD, other_board=404)),
-    "blocs:unit-officers": ("get", lambda s: {"pk": s.member_unit.pk}, statuses(ok=BOARD, other_board=404)),
-    # POST only: a GET is 405 for everyone signed in (see test_post_only_urls_refuse_get)
-    "blocs:person-toggle": (
-        "post",
-        lambda s: {"pk": s.member.person.pk},
-        statuses(ok=BOARD, ok_status=BACK, other_board=404),
-    ),
     "blocs:bloc-create": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
     # --- a bloc: the board of its province, and officers of its member units (any year)
     "blocs:bloc-detail": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BLOC_READERS)),
@@ -198,7 +191,16 @@ def test_every_url_name_has_a_permission_row():
         name
         for name in names(get_resolver().url_patterns)
         if not name.startswith(
-            ("scoring:", "conference:", "awards:", "core:document-", "dashboards:board-", "dashboards:leader-")
+            (
+                "scoring:",
+                "conference:",
+                "awards:",
+                "accounts:",  # tests/blocs/test_accounts_urls.py
+                "imports:",  # tests/blocs/test_imports_urls.py
+                "core:document-",
+                "dashboards:board-",
+                "dashboards:leader-",
+            )
         )
     }
 
@@ -368,12 +370,6 @@ WRITES = {
         lambda s: {"name": "Tên mới", "short_name": "Mới", "code": "MOI", "is_active": "on"},
         BOARD,
     ),
-    "blocs:unit-officers": (
-        lambda s: {"pk": s.member_unit.pk},
-        lambda s: {"username": "nguyenvana", "full_name": "Nguyễn Văn A", "email": "nguyenvana@example.vn"},
-        BOARD,
-    ),
-    "blocs:person-toggle": (lambda s: {"pk": s.member.person.pk}, lambda s: {}, BOARD),
     "blocs:bloc-create": (
         lambda s: {},
         lambda s: {"name": "Khối Kinh tế", "short_name": "Kinh tế", "code": "KTĐKT", "is_active": "on"},

@@ -1,0 +1,113 @@
+"""Reads about accounts: each person's status (invited, active, deactivated …) in a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Person, Province, SetupLink
+
+
+class Status:
+    ACTIVE = "active"
+    INVITED = "invited"
+    EXPIRED = "expired"
+    NOT_INVITED = "not_invited"
+    INACTIVE = "inactive"
+
+
+LABELS = {
+    Status.ACTIVE: _("Active"),
+    Status.INVITED: _("Invited"),
+    Status.EXPIRED: _("Invitation expired"),
+    Status.NOT_INVITED: _("Not invited"),
+    Status.INACTIVE: _("Deactivated"),
+}
+BADGES = {
+    Status.ACTIVE: "text-bg-success",
+    Status.INVITED: "text-bg-info",
+    Status.EXPIRED: "text-bg-warning",
+    Status.NOT_INVITED: "text-bg-secondary",
+    Status.INACTIVE: "text-bg-dark",
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    person: Person
+    status: str
+    link_sent_at: datetime | None
+    link_expires_at: datetime | None
+
+    @property
+    def user(self):
+        return self.person.user
+
+    @property
+    def label(self):
+        return LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+
+def with_latest_link(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Each person with their latest password link's dates (one query for the whole list)."""
+    latest = SetupLink.objects.filter(user_id=OuterRef("user_id")).order_by("-created_at", "-id")
+    return qs.annotate(
+        link_created_at=Subquery(latest.values("created_at")[:1]),
+        link_expires_at=Subquery(latest.values("expires_at")[:1]),
+        link_used_at=Subquery(latest.values("used_at")[:1]),
+        link_voided_at=Subquery(latest.values("voided_at")[:1]),
+    )
+
+
+def account_of(person: Person, *, now=None) -> Account:
+    """The person's status from their user and the latest-link annotations (see `with_latest_link`)."""
+    now = now or timezone.now()
+    user = person.user
+    created = getattr(person, "link_created_at", None)
+    expires = getattr(person, "link_expires_at", None)
+    live = (
+        created is not None
+        and getattr(person, "link_used_at", None) is None
+        and getattr(person, "link_voided_at", None) is None
+        and expires is not None
+        and expires > now
+    )
+    if not user.is_active:
+        status = Status.INACTIVE
+    elif user.has_usable_password():
+        status = Status.ACTIVE
+    elif live:
+        status = Status.INVITED
+    elif created is not None:
+        status = Status.EXPIRED
+    else:
+        status = Status.NOT_INVITED
+    return Account(person=person, status=status, link_sent_at=created, link_expires_at=expires if live else None)
+
+
+def accounts(*, province: Province, board: bool = False, unit=None, q: str = "", status: str = "") -> list[Account]:
+    """The province's officers (or its board staff), filtered; statuses computed in Python from one query."""
+    qs = Person.objects.select_related("user", "unit")
+    qs = qs.filter(board_province=province) if board else qs.filter(unit__province=province)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if q:
+        qs = qs.filter(Q(user__full_name__icontains=q) | Q(user__username__icontains=q) | Q(user__email__icontains=q))
+    now = timezone.now()
+    rows = [account_of(p, now=now) for p in with_latest_link(qs).order_by("unit__name", "user__full_name", "pk")]
+    if status:
+        rows = [row for row in rows if row.status == status]
+    return rows
+
+
+def counts(rows: list[Account]) -> dict[str, int]:
+    result = dict.fromkeys(LABELS, 0)
+    for row in rows:
+        result[row.status] += 1
+    return result
