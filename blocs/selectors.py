@@ -78,3 +78,13 @@ def year_members_with_officers(*, year: EmulationYear) -> list[Unit]:
     return list(
         members_in_year(bloc=year.bloc, year=year.year).prefetch_related(Prefetch("officers", queryset=officers))
     )
+
+
+def first_year_proposal(*, bloc: Bloc) -> dict:
+    """What the "open a year" form proposes: the year after the bloc's latest (this year for a new bloc), and the
+    rotation's first two units that are members then as leader and deputy."""
+    latest = bloc.years.order_by("-year").values_list("year", flat=True).first()
+    year = latest + 1 if latest else timezone.localdate().year
+    members = {u.pk for u in members_in_year(bloc=bloc, year=year)}
+    order = [slot.unit for slot in bloc.rotation.select_related("unit").order_by("position") if slot.unit_id in members]
+    return {"year": year, "leader": order[0] if order else None, "deputy": order[1] if len(order) > 1 else None}

@@ -197,7 +197,7 @@ def rotation_edit(request, slug):
 def year_create(request, slug):
     bloc = _bloc(slug)
     ensure_can(request.user, "blocs.bloc.manage", bloc)
-    form = YearCreateForm(request.POST or None, bloc=bloc)
+    form = YearCreateForm(request.POST or None, bloc=bloc, initial=selectors.first_year_proposal(bloc=bloc))
     if request.method == "POST" and form.is_valid():
         try:
             year = services.year_create(bloc=bloc, by=request.user, **form.cleaned_data)

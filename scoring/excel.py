@@ -1,24 +1,34 @@
 """Excel (.xlsx) import and export of criteria tables, the blank template, and the ranking export."""
 
-import io
-import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.db import connections, router
 from django.utils import formats
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.validators import XLSX, sniff
+from core.spreadsheets import (
+    BOLD,
+    TOP,
+    WRAP,
+    WorkbookError,
+    cell_text,
+    find_header,
+    header_columns,
+    help_sheet,
+    is_blank,
+    norm,
+    open_workbook,
+    put_text,
+    workbook_bytes,
+    write_headers,
+)
 
 from .enums import CriterionKind
 from .models import CriteriaTable, Criterion
@@ -100,20 +110,11 @@ HELP_LINES = (
 
 MAX_DEPTH = 3  # groups, criteria, sub-criteria
 MAX_ROWS = 2000
-HEADER_SEARCH_ROWS = 10
 CODE_MAX = Criterion._meta.get_field("code").max_length
 TITLE_MAX = Criterion._meta.get_field("title").max_length
 POINTS_LIMIT = Decimal("99999.99")  # max_digits=7, decimal_places=2
 CENT = Decimal("0.01")
 CODE_RE = re.compile(r"^[^\s.]+(\.[^\s.]+)*$")
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-logger = logging.getLogger(__name__)
-
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
 
 
 # --- public types ----------------------------------------------------------------------------------
@@ -169,17 +170,12 @@ def export_ranking(rows: Iterable[dict], *, title: str) -> bytes:
     ws = wb.active
     ws.title = RANKING_TITLE
     ncols = len(RANKING_HEADERS)
-    _put(ws.cell(row=1, column=1), title)
+    put_text(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 36
-    for col, (_key, header, width) in enumerate(RANKING_HEADERS, start=1):
-        cell = ws.cell(row=2, column=col, value=header)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    write_headers(ws, 2, ((header, width) for _key, header, width in RANKING_HEADERS))
     for r, row in enumerate(rows, start=3):
         for col, (key, _header, _width) in enumerate(RANKING_HEADERS, start=1):
             cell = ws.cell(row=r, column=col)
@@ -192,11 +188,11 @@ def export_ranking(rows: Iterable[dict], *, title: str) -> bytes:
                 if key != "rank":
                     cell.number_format = "0.00"
             else:
-                _put(cell, "" if value is None else str(value))
+                put_text(cell, "" if value is None else str(value))
             if key == "unit":
                 cell.alignment = WRAP
     ws.freeze_panes = "A3"
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def _criteria_workbook(rows: Iterable[tuple]) -> bytes:
@@ -204,12 +200,7 @@ def _criteria_workbook(rows: Iterable[tuple]) -> bytes:
     ws = wb.active
     ws.title = SHEET_TITLE
     keys = list(HEADERS)
-    for col, key in enumerate(keys, start=1):
-        cell = ws.cell(row=1, column=col, value=HEADERS[key])
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = WIDTHS[key]
+    write_headers(ws, 1, ((HEADERS[key], WIDTHS[key]) for key in keys))
     last = 1
     for r, (code, title, guidance, max_points, kind, evidence) in enumerate(rows, start=2):
         depth = code.count(".")
@@ -226,7 +217,7 @@ def _criteria_workbook(rows: Iterable[tuple]) -> bytes:
             if key == MAX_POINTS:
                 cell.value = _number(values[key])
             else:
-                _put(cell, values[key])
+                put_text(cell, values[key])
             if key == TITLE:
                 cell.alignment = Alignment(wrap_text=True, vertical="top", indent=depth)  # the tree, visibly
             else:
@@ -243,19 +234,8 @@ def _criteria_workbook(rows: Iterable[tuple]) -> bytes:
         letter = get_column_letter(keys.index(key) + 1)
         validation.add(f"{letter}2:{letter}{span}")
         ws.add_data_validation(validation)
-    _help_sheet(wb)
-    return _save(wb)
-
-
-def _help_sheet(wb: Workbook) -> None:
-    ws = wb.create_sheet(HELP_TITLE)
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
-    for r, (name, text) in enumerate(HELP_LINES, start=1):
-        ws.cell(row=r, column=1, value=name).font = BOLD
-        ws.cell(row=r, column=1).alignment = TOP
-        ws.cell(row=r, column=2, value=text).alignment = WRAP
-    ws.cell(row=1, column=2).font = BOLD
+    help_sheet(wb, HELP_TITLE, HELP_LINES)
+    return workbook_bytes(wb)
 
 
 def _tree_order(table: CriteriaTable) -> list[Criterion]:
@@ -274,22 +254,8 @@ def _tree_order(table: CriteriaTable) -> list[Criterion]:
     return ordered
 
 
-def _put(cell, value: str) -> None:
-    """Write text as text: strip characters XML forbids, and keep a leading "=" from becoming a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    cell.value = value
-    if value.startswith("="):
-        cell.data_type = "s"
-
-
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 # --- import -------------------------------------------------------------------------------------------
@@ -301,44 +267,20 @@ def parse_table(fileobj) -> list[CriterionRow]:
     Accepts a file object (an upload) or bytes. Writes nothing: call replace_criteria only when this
     returned, so that a bad file leaves the table as it was.
     """
-    if isinstance(fileobj, (bytes, bytearray)):
-        fileobj = io.BytesIO(fileobj)
-    fileobj.seek(0)
-    head = fileobj.read(8)
-    fileobj.seek(0)
-    if not head:
-        raise TableImportError([RowError(None, _("The file is empty."))])
-    if head.startswith(XLS_MAGIC):
-        raise TableImportError(
-            [RowError(None, _("The file is an old Excel 97-2003 workbook (.xls); save it as .xlsx and try again."))]
-        )
-    if sniff(fileobj) != XLSX:
-        raise TableImportError(
-            [RowError(None, _("The file is not an Excel workbook (.xlsx); its content was checked, not its name."))]
-        )
-    wb = None
     try:
         # data_only: a formula counts by the value Excel saved with it.
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-        return _parse_sheet(_pick_sheet(wb))
-    except TableImportError:
-        raise
-    except Exception:  # a damaged or hand-made package fails in many ways inside openpyxl, some lazily
-        logger.warning("Unreadable criteria workbook", exc_info=True)
-        raise TableImportError(
-            [RowError(None, _("The workbook could not be read; open it in Excel, save it again and try again."))]
-        ) from None
-    finally:
-        if wb is not None:
-            wb.close()
+        with open_workbook(fileobj, data_only=True, passthrough=(TableImportError,)) as wb:
+            return _parse_sheet(_pick_sheet(wb))
+    except WorkbookError as error:
+        raise TableImportError([RowError(None, error.message)]) from None
 
 
 def _pick_sheet(wb):
     for ws in wb.worksheets:
-        if _norm(ws.title) == _norm(SHEET_TITLE):
+        if norm(ws.title) == norm(SHEET_TITLE):
             return ws
     for ws in wb.worksheets:
-        if _norm(ws.title) != _norm(HELP_TITLE):
+        if norm(ws.title) != norm(HELP_TITLE):
             return ws
     return wb.worksheets[0]
 
@@ -346,31 +288,19 @@ def _pick_sheet(wb):
 def _parse_sheet(ws) -> list[CriterionRow]:
     errors: list[RowError] = []
     rows_iter: Iterator[tuple] = ws.iter_rows(values_only=True)
-    wanted = {_norm(h): key for key, h in HEADERS.items()}
+    wanted = {norm(h): key for key, h in HEADERS.items()}
 
     # The header row is the first of the top rows that names a known column (a title row may sit above).
-    header_row, header = 1, ()
-    for number, values in enumerate(rows_iter, start=1):
-        if any(_norm(v) in wanted for v in values if isinstance(v, str)):
-            header_row, header = number, values
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    columns: dict[str, int] = {}
-    for index, value in enumerate(header):
-        key = wanted.get(_norm(value)) if isinstance(value, str) else None
-        if key is None:
-            continue
-        if key in columns:
-            errors.append(
-                RowError(
-                    header_row,
-                    _("Row %(row)d: the column “%(column)s” appears more than once; keep only one.")
-                    % {"row": header_row, "column": HEADERS[key]},
-                )
+    header_row, header = find_header(rows_iter, wanted) or (1, ())
+    columns, duplicates = header_columns(header, wanted)
+    for key in duplicates:
+        errors.append(
+            RowError(
+                header_row,
+                _("Row %(row)d: the column “%(column)s” appears more than once; keep only one.")
+                % {"row": header_row, "column": HEADERS[key]},
             )
-        else:
-            columns[key] = index
+        )
     for key in REQUIRED:
         if key not in columns:
             errors.append(
@@ -385,7 +315,7 @@ def _parse_sheet(ws) -> list[CriterionRow]:
     data: list[tuple[int, dict]] = []
     for number, values in enumerate(rows_iter, start=header_row + 1):
         cells = {key: values[index] if index < len(values) else None for key, index in columns.items()}
-        if all(_blank(v) for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()):
             continue
         if len(data) >= MAX_ROWS:
             raise TableImportError(
@@ -420,7 +350,7 @@ def _parse_row(row: int, cells: dict, errors: list[RowError]) -> _Parsed:
     def error(message, **params):
         errors.append(RowError(row, message % {"row": row, **params}))
 
-    code = re.sub(r"\s*\.\s*", ".", _text(cells.get(CODE))).rstrip(".")
+    code = re.sub(r"\s*\.\s*", ".", cell_text(cells.get(CODE))).rstrip(".")
     code_ok = False
     if not code:
         error(_("Row %(row)d: “Mã” is empty."))
@@ -442,26 +372,29 @@ def _parse_row(row: int, cells: dict, errors: list[RowError]) -> _Parsed:
     else:
         code_ok = True
 
-    title = " ".join(_text(cells.get(TITLE)).split())
+    title = " ".join(cell_text(cells.get(TITLE)).split())
     if not title:
         error(_("Row %(row)d: “Tên tiêu chí” is empty."))
     elif len(title) > TITLE_MAX:
         error(_("Row %(row)d: “Tên tiêu chí” is longer than %(limit)d characters."), limit=TITLE_MAX)
 
-    guidance = _text(cells.get(GUIDANCE)).replace("\r\n", "\n").replace("\r", "\n")
+    guidance = cell_text(cells.get(GUIDANCE)).replace("\r\n", "\n").replace("\r", "\n")
 
     max_points = None
     raw = cells.get(MAX_POINTS)
-    if _blank(raw):
+    if is_blank(raw):
         error(_("Row %(row)d: “Điểm tối đa” is empty."))
     else:
         value = _decimal(raw)
         if value is None:
-            error(_("Row %(row)d: “Điểm tối đa” must be a number, not “%(value)s”."), value=_text(raw))
+            error(_("Row %(row)d: “Điểm tối đa” must be a number, not “%(value)s”."), value=cell_text(raw))
         elif value < 0:
             error(_("Row %(row)d: “Điểm tối đa” cannot be negative (%(value)s)."), value=_fmt(value))
         elif value != value.quantize(CENT):
-            error(_("Row %(row)d: “Điểm tối đa” may have at most two decimal places (%(value)s)."), value=_text(raw))
+            error(
+                _("Row %(row)d: “Điểm tối đa” may have at most two decimal places (%(value)s)."),
+                value=cell_text(raw),
+            )
         elif value > POINTS_LIMIT:
             error(_("Row %(row)d: “Điểm tối đa” is too large (%(value)s)."), value=_fmt(value))
         else:
@@ -469,20 +402,20 @@ def _parse_row(row: int, cells: dict, errors: list[RowError]) -> _Parsed:
 
     kind, kind_ok = None, True
     raw = cells.get(KIND)
-    if not _blank(raw):
+    if not is_blank(raw):
         kind = _kind(raw)
         if kind is None:
             kind_ok = False
             error(
                 _("Row %(row)d: “Loại” must be “Tiêu chí”, “Điểm thưởng” or “Điểm trừ”, not “%(value)s”."),
-                value=_text(raw),
+                value=cell_text(raw),
             )
 
     evidence = _yes_no(cells.get(EVIDENCE))
     if evidence is None:
         error(
             _("Row %(row)d: “Bắt buộc minh chứng” must be “Có” or “Không”, not “%(value)s”."),
-            value=_text(cells.get(EVIDENCE)),
+            value=cell_text(cells.get(EVIDENCE)),
         )
     return _Parsed(row, code, code_ok, title, guidance, max_points, kind, kind_ok, bool(evidence))
 
@@ -558,29 +491,6 @@ def _check_tree(parsed: list[_Parsed], errors: list[RowError]) -> None:
             )
 
 
-def _norm(value) -> str:
-    if value is None:
-        return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value) -> str:
-    """A cell as text: whole-number floats without ".0", dates as ISO, text normalized to NFC and stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime) and value.time() == time(0):
-        value = value.date()
-    if isinstance(value, (date, time)):
-        value = value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _decimal(value) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -604,9 +514,9 @@ def _decimal(value) -> Decimal | None:
 
 
 def _kind(value) -> str | None:
-    text = _norm(value)
+    text = norm(value)
     for kind, label in KIND_LABELS.items():
-        if text in (_norm(label), kind):
+        if text in (norm(label), kind):
             return kind
     return None
 
@@ -616,7 +526,7 @@ def _yes_no(value) -> bool | None:
         return bool(value)
     if isinstance(value, (int, float)):
         return {1: True, 0: False}.get(value)
-    text = _norm(value)
+    text = norm(value)
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:

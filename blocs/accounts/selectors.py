@@ -111,3 +111,26 @@ def counts(rows: list[Account]) -> dict[str, int]:
     for row in rows:
         result[row.status] += 1
     return result
+
+
+ACTION_LABELS = {
+    "blocs.person.created": _("account created"),
+    "blocs.account.link_issued": _("password link issued"),
+    "blocs.account.link_renewed": _("a new link asked for from an old one"),
+    "blocs.account.password_set": _("password chosen"),
+    "blocs.person.deactivated": _("deactivated"),
+    "blocs.person.activated": _("reactivated"),
+    "blocs.person.moved": _("moved to another unit"),
+    "blocs.person.updated": _("details changed"),
+}
+
+
+def history(person: Person, *, limit: int = 30) -> list[tuple]:
+    """The audit rows about the person and their user, newest first, each with a readable label."""
+    from core.models import AuditLog
+
+    rows = AuditLog.objects.filter(
+        Q(target_type="blocs.person", target_id=str(person.pk))
+        | Q(target_type="core.user", target_id=str(person.user_id))
+    ).select_related("actor")[:limit]
+    return [(row, ACTION_LABELS.get(row.action, row.action)) for row in rows]

@@ -74,7 +74,10 @@ def _inviter_text(by) -> str:
         return ""
     person = Person.objects.filter(user=by).select_related("unit", "board_province").first()
     if person is None:
-        return _("%(name)s (system administrator)") % {"name": by}
+        text = _("%(name)s (system administrator)") % {"name": by}
+        # A superuser named after the role ("Quản trị hệ thống") is not named twice.
+        role = _("system administrator")
+        return role[:1].upper() + role[1:] if str(by).strip().lower() == role.lower() else text
     if person.board_province_id:
         return _("%(name)s (Emulation and Commendation Board of %(province)s)") % {
             "name": by,

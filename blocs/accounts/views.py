@@ -16,7 +16,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
-from core.models import AuditLog
 from core.permissions import can, ensure_can
 
 from ..models import Person, Province, SetupLink, Unit
@@ -155,12 +154,7 @@ def person_detail(request, pk):
         SetupLink.objects.filter(user=person.user).select_related("created_by").order_by("-created_at", "-id")[:20]
     )
     changes = list(person.unit_changes.select_related("from_unit", "to_unit", "changed_by"))
-    log = list(
-        AuditLog.objects.filter(
-            Q(target_type="blocs.person", target_id=str(person.pk))
-            | Q(target_type="core.user", target_id=str(person.user_id))
-        ).select_related("actor")[:30]
-    )
+    log = selectors.history(person)
     context = {
         "person": person,
         "account": account,

@@ -8,6 +8,14 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // A "choose all" box: <input type="checkbox" data-check-all="people"> ticks every box named "people" in its form.
+  document.querySelectorAll("input[data-check-all]").forEach((box) => {
+    box.addEventListener("change", () => {
+      box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.checkAll}"]`).forEach((other) => {
+        other.checked = box.checked;
+      });
+    });
+  });
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
