@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blocs.models import EmulationYear, Unit
 from blocs.roles import facts
 from blocs.selectors import members_in_year
+from blocs.shortcuts import year_or_404
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 from scoring.selectors import ranking_for_year
@@ -33,12 +34,6 @@ from .wording import (
     timeline,
     year_rules,
 )
-
-
-def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
-    )
 
 
 def _ballot(emulation_year: EmulationYear, pk: int) -> Ballot:
@@ -81,7 +76,7 @@ def _form_error_text(form) -> str:
 @login_required
 @require_GET
 def ballot_index(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     user = request.user
     ensure_can(user, "awards.view", emulation_year)
     if emulation_year.is_closed:
@@ -142,7 +137,7 @@ def ballot_index(request, slug, year):
 @login_required
 @require_POST
 def ballot_create(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.ballot.manage", emulation_year)
     form = BallotCreateForm(request.POST)
     if not form.is_valid():
@@ -253,7 +248,7 @@ def _render_detail(request, ballot: Ballot, status: int = 200, **bound):
 @login_required
 @require_GET
 def ballot_detail(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.view", emulation_year)
     return _render_detail(request, _ballot(emulation_year, pk))
 
@@ -262,7 +257,7 @@ def ballot_detail(request, slug, year, pk):
 @require_GET
 def ballot_turnout(request, slug, year, pk):
     """The turnout as numbers, polled by the detail page while the vote is open."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.view", emulation_year)
     ballot = _ballot(emulation_year, pk)
     context = {
@@ -278,7 +273,7 @@ def ballot_turnout(request, slug, year, pk):
 
 
 def _managed_ballot(request, slug, year, pk) -> Ballot:
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.ballot.manage", emulation_year)
     return _ballot(emulation_year, pk)
 
@@ -465,7 +460,7 @@ def ballot_runoff(request, slug, year, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ballot_vote(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ballot = _ballot(emulation_year, pk)
     ensure_can(request.user, "awards.ballot.cast", ballot)
     if request.method == "POST":
@@ -514,7 +509,7 @@ def ballot_vote(request, slug, year, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def election_override(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.election.override", emulation_year)
     units = members_in_year(bloc=emulation_year.bloc, year=emulation_year.year + 1)
     next_year = (

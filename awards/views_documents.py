@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from blocs.models import EmulationYear
+from blocs.shortcuts import year_or_404
 from core.documents import render_html
 from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
 from core.permissions import ensure_can
@@ -29,12 +29,6 @@ from .models import Proposal
 PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
 
 
-def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
-    )
-
-
 def _preview(document) -> HttpResponse:
     response = HttpResponse(render_html(document))
     response["Content-Security-Policy"] = PREVIEW_CSP
@@ -52,7 +46,7 @@ def _to_minutes(emulation_year):
 
 @login_required
 def minutes(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.view", emulation_year)
     ballots = published_ballots(emulation_year)
     context = {
@@ -69,7 +63,7 @@ def minutes(request, slug, year):
 @login_required
 def minutes_preview(request, slug, year):
     """The minutes as their PDF will read (the same template), framed on the minutes page."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.view", emulation_year)
     if not has_published_ballot(emulation_year):
         raise Http404
@@ -80,7 +74,7 @@ def minutes_preview(request, slug, year):
 @require_POST
 @known_format
 def minutes_render(request, slug, year, fmt):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
 
     def nothing_published():
         if not has_published_ballot(emulation_year):
@@ -114,7 +108,7 @@ def _to_submission(emulation_year, proposal):
 
 @login_required
 def submission(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     proposal = _proposal(emulation_year, pk)
     ensure_can(request.user, "awards.dossier.view", proposal)
     context = {
@@ -132,7 +126,7 @@ def submission(request, slug, year, pk):
 @xframe_options_sameorigin
 @login_required
 def submission_preview(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     proposal = _proposal(emulation_year, pk)
     ensure_can(request.user, "awards.dossier.view", proposal)
     return _preview(submission_document(proposal))
@@ -142,7 +136,7 @@ def submission_preview(request, slug, year, pk):
 @require_POST
 @known_format
 def submission_render(request, slug, year, pk, fmt):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     proposal = _proposal(emulation_year, pk)
     back = _to_submission(emulation_year, proposal)
     return request_rendering(request, proposal, kind=SUBMISSION_KIND, action="awards.dossier.view", fmt=fmt, then=back)

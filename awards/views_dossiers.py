@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.models import EmulationYear
+from blocs.shortcuts import year_or_404
 from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
@@ -21,12 +22,6 @@ from .enums import DossierPart, ProposalStatus
 from .forms_dossiers import DecisionForm, DossierUploadForm
 from .models import DossierFile, Proposal
 from .selectors import proposals_for_year
-
-
-def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
-    )
 
 
 def _proposal(emulation_year: EmulationYear, pk: int) -> Proposal:
@@ -65,7 +60,7 @@ def proposal_list(request, slug, year):
     """Every proposal of the year: its status and, once recorded, the province's decision (for every member and
     the board); the leader also sees each dossier's checklist and sends complete ones; the board records the
     decisions."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     user = request.user
     ensure_can(user, "awards.view", emulation_year)
     may_manage = can(user, "awards.dossier.manage", emulation_year)
@@ -146,7 +141,7 @@ def _render_detail(request, emulation_year: EmulationYear, proposal: Proposal, *
 
 @login_required
 def proposal_detail(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     proposal = _proposal(emulation_year, pk)
     ensure_can(request.user, "awards.dossier.view", proposal)
     return _render_detail(request, emulation_year, proposal)
@@ -155,7 +150,7 @@ def proposal_detail(request, slug, year, pk):
 @login_required
 @require_POST
 def dossier_upload(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.dossier.manage", emulation_year)
     proposal = _proposal(emulation_year, pk)
     form = DossierUploadForm(request.POST, request.FILES, proposal=proposal)
@@ -183,7 +178,7 @@ def dossier_upload(request, slug, year, pk):
 @require_POST
 def proposal_submit(request, slug, year, pk):
     """Send a complete dossier to the board; back to the page the button was on."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.dossier.manage", emulation_year)
     proposal = _proposal(emulation_year, pk)
     back = _list_url(emulation_year, proposal) if request.POST.get("back") == "list" else None
@@ -203,7 +198,7 @@ def proposal_submit(request, slug, year, pk):
 @login_required
 def dossier_file(request, slug, year, pk):
     """One file of a dossier, from private storage: to the leader, the board and the proposed unit."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     item = get_object_or_404(
         DossierFile.objects.select_related("proposal__award_kind"), pk=pk, proposal__award_kind__year=emulation_year
     )
@@ -218,7 +213,7 @@ def dossier_file(request, slug, year, pk):
 @login_required
 def proposal_decide(request, slug, year, pk):
     """The board records the province's decision on a sent proposal, or corrects a recorded one."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "awards.decision.record", emulation_year)
     proposal = _proposal(emulation_year, pk)
     if request.method == "POST":

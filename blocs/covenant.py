@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -35,7 +36,7 @@ class StaleCovenant(ValidationError):
 
 
 def covenant_link(year: EmulationYear) -> str:
-    return f"/blocs/{year.bloc.slug}/years/{year.year}/covenant/"
+    return reverse("blocs:covenant", kwargs={"slug": year.bloc.slug, "year": year.year})
 
 
 def target_lines(text: str) -> list[str]:

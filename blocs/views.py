@@ -26,6 +26,7 @@ from .forms import (
 )
 from .models import Bloc, Deadline, EmulationYear, Membership, Unit
 from .roles import facts
+from .shortcuts import year_or_404
 
 
 def _board_province(request):
@@ -35,12 +36,6 @@ def _board_province(request):
 
 def _bloc(slug) -> Bloc:
     return get_object_or_404(Bloc.objects.select_related("province"), slug=slug)
-
-
-def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy"), bloc__slug=slug, year=year
-    )
 
 
 # --- units ---------------------------------------------------------------------------------------------
@@ -211,7 +206,7 @@ def year_create(request, slug):
 
 @login_required
 def year_detail(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "blocs.year.view", emulation_year)
     deadlines = list(emulation_year.deadlines.select_related("unit").order_by("due_at", "id"))
     context = {
@@ -226,7 +221,7 @@ def year_detail(request, slug, year):
 
 @login_required
 def year_edit(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "blocs.year.manage", emulation_year)
     initial = {
         "leader": emulation_year.leader,
@@ -247,7 +242,7 @@ def year_edit(request, slug, year):
 
 @login_required
 def year_settings(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "blocs.year.manage", emulation_year)
     form = BlocSettingsForm(request.POST or None, initial=BlocSettingsForm.initial_for(emulation_year))
     if request.method == "POST" and form.is_valid():
@@ -260,7 +255,7 @@ def year_settings(request, slug, year):
 
 @login_required
 def year_open_next(request, slug, year):
-    current = _year(slug, year)
+    current = year_or_404(slug, year)
     ensure_can(request.user, "blocs.bloc.manage", current.bloc)
     leader, deputy = selectors.next_leaders_from_rotation(current=current)
     form = NextYearForm(request.POST or None, initial={"leader": leader, "deputy": deputy}, emulation_year=current)
@@ -291,7 +286,7 @@ def year_open_next(request, slug, year):
 
 @login_required
 def deadline_edit(request, slug, year, pk=None):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "blocs.calendar.edit", emulation_year)
     deadline = get_object_or_404(Deadline, pk=pk, year=emulation_year) if pk else Deadline(year=emulation_year)
     form = DeadlineForm(request.POST or None, instance=deadline, emulation_year=emulation_year)
@@ -310,7 +305,7 @@ def deadline_edit(request, slug, year, pk=None):
 @login_required
 @require_POST
 def deadline_delete(request, slug, year, pk):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "blocs.calendar.edit", emulation_year)
     deadline = get_object_or_404(Deadline, pk=pk, year=emulation_year)
     services.deadline_delete(deadline=deadline, by=request.user)

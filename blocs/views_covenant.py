@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -20,23 +20,15 @@ from core.permissions import can, ensure_can
 from . import covenant as services
 from .covenant_documents import covenant_document
 from .forms_covenant import CovenantForm, CovenantIssueForm, RegistrationForm
-from .models import Covenant, CovenantRegistration, EmulationYear
+from .models import Covenant, CovenantRegistration
 from .roles import facts
 from .services import register_next_number
+from .shortcuts import year_or_404
 
 DOCUMENT_KIND = "blocs.covenant"
 # The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs
 # nothing but our stylesheet and fonts (the same policy as the conference plan's preview).
 PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
-
-
-def _year(slug, year) -> EmulationYear:
-    # The covenant rides along (or its absence, cached): the rules ask whether it is issued.
-    return get_object_or_404(
-        EmulationYear.objects.select_related("bloc__province", "leader", "deputy", "covenant"),
-        bloc__slug=slug,
-        year=year,
-    )
 
 
 def _to_covenant(emulation_year, anchor: str = ""):
@@ -83,7 +75,7 @@ def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
 
 @login_required
 def covenant_detail(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.view", emulation_year)
     return render(request, "blocs/covenant/covenant.html", _covenant_context(request, emulation_year))
 
@@ -92,7 +84,7 @@ def covenant_detail(request, slug, year):
 @login_required
 def covenant_preview(request, slug, year):
     """The covenant as its PDF will read (the same template): the draft for the leader, the issued text for all."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.view", emulation_year)
     covenant = services.covenant_for(emulation_year)
     ensure_can(request.user, "blocs.covenant.document", covenant)
@@ -104,7 +96,7 @@ def covenant_preview(request, slug, year):
 
 @login_required
 def covenant_edit(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.issue", emulation_year)
     covenant = services.covenant_for(emulation_year)
     if covenant.is_issued:
@@ -149,7 +141,7 @@ def covenant_edit(request, slug, year):
 @login_required
 @require_POST
 def covenant_issue(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.issue", emulation_year)
     covenant = services.covenant_for(emulation_year)
     if covenant.is_issued:
@@ -166,7 +158,7 @@ def covenant_issue(request, slug, year):
                 request, _("The covenant was issued as number %(number)s.") % {"number": issued.number_text}
             )
             return _to_covenant(emulation_year)
-    emulation_year = _year(slug, year)  # as stored: a refused issue changed nothing
+    emulation_year = year_or_404(slug, year, "covenant")  # as stored: a refused issue changed nothing
     context = _covenant_context(request, emulation_year, issue_form=form)
     return render(request, "blocs/covenant/covenant.html", context)
 
@@ -175,7 +167,7 @@ def covenant_issue(request, slug, year):
 @require_POST
 @known_format
 def covenant_render(request, slug, year, fmt):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.view", emulation_year)
     covenant = services.covenant_for(emulation_year)
 
@@ -206,7 +198,7 @@ def _registration_initial(registration: CovenantRegistration) -> dict:
 @login_required
 def registration_edit(request, slug, year):
     """The officer's own unit's registration: the form while it may change, and every version sent."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year, "covenant")
     ensure_can(request.user, "blocs.covenant.own", emulation_year)
     unit = facts(request.user).person.unit
     registration = services.registration_for(emulation_year, unit)

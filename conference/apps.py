@@ -1,4 +1,5 @@
-"""Conference: the plan, participants, report submissions and the bloc's summary report."""
+"""Conference: the bloc's meetings — the plan, delegates and attendance, the comment round on the draft report, the
+minutes and the bloc's summary report."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -6,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 class ConferenceConfig(AppConfig):
     name = "conference"
-    verbose_name = _("Conference and reports")
+    verbose_name = _("Conference")
 
     def ready(self) -> None:
         from core.documents import registry
 
         from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
-        from .documents import plan_document
+        from .documents.plan import plan_document
         from .models import ConferencePlan
 
         registry.register(
@@ -26,7 +27,7 @@ class ConferenceConfig(AppConfig):
                 view_action="conference.plan.document",
             )
         )
-        from .minutes_documents import minutes_document
+        from .documents.minutes import minutes_document
         from .models import ConferenceMinutes
 
         registry.register(
@@ -40,8 +41,8 @@ class ConferenceConfig(AppConfig):
                 view_action="conference.minutes.document",
             )
         )
+        from .documents.summary import summary_document
         from .models import SummaryReport
-        from .summary_documents import summary_document
 
         registry.register(
             registry.DocumentKind(

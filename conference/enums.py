@@ -18,12 +18,6 @@ class Actor(models.TextChoices):
     NEXT_LEADER = "next_leader", _("Next year's leader unit")
 
 
-class SubmissionStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned for correction")
-
-
 class AnswerStatus(models.TextChoices):
     PENDING = "pending", _("Not answered yet")
     ACCEPTED = "accepted", pgettext_lazy("comment answer", "Accepted")

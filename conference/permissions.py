@@ -1,5 +1,5 @@
 """Rules of the conference app: the leader (and the board) edit and issue the plan; members read it and
-register their own delegates."""
+register their own delegates; the comment round, the minutes and the summary report."""
 
 from blocs.roles import facts, is_board_of, is_leader, is_member
 from core.permissions import rule
@@ -31,24 +31,6 @@ def may_read_plan_document(user, plan) -> bool:
     return may_edit_plan(user, plan.year)
 
 
-@rule("conference.submission.upload")
-def may_upload(user, target) -> bool:
-    """A unit's officer sends their own unit's files while the year is open."""
-    deadline, unit = target
-    return not deadline.year.is_closed and facts(user).unit_id == unit.pk
-
-
-@rule("conference.submission.decide")
-def may_decide(user, year) -> bool:
-    """The leader accepts or returns submissions and grants extensions."""
-    return not year.is_closed and is_leader(user, year)
-
-
-@rule("conference.submission.view_all")
-def may_view_all_submissions(user, year) -> bool:
-    return is_board_of(user, year.bloc.province_id) or is_leader(user, year)
-
-
 # --- the comment round on the draft report ---------------------------------------------------------------
 
 
@@ -74,12 +56,6 @@ def may_comment_draft(user, year) -> bool:
 @rule("conference.draft.answer")
 def may_answer_comment(user, year) -> bool:
     return not year.is_closed and is_leader(user, year)
-
-
-@rule("conference.reminders.view")
-def may_view_reminders(user, year) -> bool:
-    """The log of reminders sent and their e-mails: the leader unit of the year and the province's board."""
-    return is_leader(user, year) or is_board_of(user, year.bloc.province_id)
 
 
 # --- the conference minutes (biên bản hội nghị) ---------------------------------------------------------

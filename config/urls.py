@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("blocs.imports.urls")),
     path("", include("scoring.urls")),
     path("", include("awards.urls")),
+    path("", include("reports.urls")),
     path("", include("conference.urls")),
     path(
         "accounts/login/",

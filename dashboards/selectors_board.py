@@ -35,7 +35,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Least, Rank
+from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -44,11 +44,11 @@ from awards.enums import ProposalStatus
 from awards.models import Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
-from conference.models import Extension, Submission, SubmissionVersion
-from conference.selectors import answers
-from scoring.enums import CriterionKind, SheetStatus
-from scoring.models import Assessment, Criterion
-from scoring.selectors import DEC, TIE_BREAKS, ZERO, _sum, classify
+from reports.models import Extension, Submission, SubmissionVersion
+from reports.selectors import answers
+from scoring.enums import SheetStatus
+from scoring.models import Assessment
+from scoring.selectors import DEC, TIE_BREAKS, ZERO, classify, totals_queryset
 
 REPORT_KINDS = (DeadlineKind.YEAR_REPORT, DeadlineKind.SUMMARY_REPORT)
 TWO = Decimal("0.01")
@@ -74,16 +74,6 @@ def _members_of_year():
 
 
 # --- rankings of several years in one query ------------------------------------------------------------------
-
-
-def _per_year(years: list[EmulationYear], key: str):
-    """A setting of each year as an SQL value: a plain value when every year agrees, else one WHEN per value."""
-    groups: dict[Decimal, list[int]] = {}
-    for year in years:
-        groups.setdefault(Decimal(str(year.setting(key))), []).append(year.pk)
-    if len(groups) == 1:
-        return Value(next(iter(groups)), output_field=DEC)
-    return Case(*[When(year_id__in=ids, then=Value(v)) for v, ids in groups.items()], output_field=DEC)
 
 
 # Each tie-break as a value to sort ascending (scoring.selectors.TIE_BREAKS sorts the same keys).
@@ -113,40 +103,11 @@ def rankings_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
     and tie-breaks, ranked within its year. The years need their bloc loaded (for the settings)."""
     if not years:
         return Assessment.objects.none()
-    bonus_cap, deduction_cap = _per_year(years, "bonus_cap"), _per_year(years, "deduction_cap")
-    reviewed = Coalesce("scores__reviewed_points", "scores__self_points", Value(ZERO), output_field=DEC)
-    own = Coalesce("scores__self_points", Value(ZERO), output_field=DEC)
-    first_group = Subquery(
-        Criterion.objects.filter(table__year_id=OuterRef("year_id"), parent__isnull=True, kind=CriterionKind.STANDARD)
-        .order_by("order", "id")
-        .values("id")[:1]
-    )
-    queryset = (
-        Assessment.objects.filter(year__in=years, submitted_at__isnull=False)
-        .select_related("unit")
-        .annotate(
-            standard=_sum(CriterionKind.STANDARD, reviewed),
-            bonus_raw=_sum(CriterionKind.BONUS, reviewed),
-            deductions_raw=_sum(CriterionKind.DEDUCTION, reviewed),
-            self_standard=_sum(CriterionKind.STANDARD, own),
-            self_bonus_raw=_sum(CriterionKind.BONUS, own),
-            self_deductions_raw=_sum(CriterionKind.DEDUCTION, own),
-            first_group_total=_sum(CriterionKind.STANDARD, reviewed, first_group=first_group),
-        )
-        .annotate(
-            bonus=Least("bonus_raw", bonus_cap, output_field=DEC),
-            deductions=Least("deductions_raw", deduction_cap, output_field=DEC),
-            self_bonus=Least("self_bonus_raw", bonus_cap, output_field=DEC),
-            self_deductions=Least("self_deductions_raw", deduction_cap, output_field=DEC),
-        )
-        .annotate(
-            reviewed_total=F("standard") + F("bonus") - F("deductions"),
-            self_total=F("self_standard") + F("self_bonus") - F("self_deductions"),
-        )
-    )
     order = [F("reviewed_total").desc(), *_tie_breaks(years)]
-    return queryset.annotate(rank=Window(expression=Rank(), partition_by=[F("year_id")], order_by=order)).order_by(
-        "year_id", "rank", "unit__name"
+    return (
+        totals_queryset(years)
+        .annotate(rank=Window(expression=Rank(), partition_by=[F("year_id")], order_by=order))
+        .order_by("year_id", "rank", "unit__name")
     )
 
 
@@ -483,14 +444,7 @@ def members_of_years(
     # Who answered which report and when: conference.selectors.answers (one query: reports are files).
     answered = answers(deadlines, extensions=extensions)
     sheets = {(a.year_id, a.unit_id): a for a in Assessment.objects.filter(year__in=years)}
-    following: dict[tuple[int, int], int] = {}
-    if any(d.audience == Audience.NEXT_LEADER for d in deadlines):
-        following = {
-            (bloc_id, number): leader_id
-            for bloc_id, number, leader_id in EmulationYear.objects.filter(
-                bloc_id__in=bloc_ids, year__in=[y.year + 1 for y in years]
-            ).values_list("bloc_id", "year", "leader_id")
-        }
+    following = _following_leaders(years, deadlines=deadlines)
     if ranks is None:
         ranks = rankings(years)
 
@@ -499,41 +453,73 @@ def members_of_years(
         year_deadlines = [d for d in deadlines if d.year_id == year.pk]
         units = {m.unit_id: m.unit for m in memberships if m.bloc_id == year.bloc_id and m.covers(year.year)}
         following_leader = following.get((year.bloc_id, year.year + 1))
-        rows = []
-        for unit in sorted(units.values(), key=lambda u: u.name):
-            cells: list[ReportCell | None] = []
-            for d in year_deadlines:
-                if not _owes(d, unit.pk, year, following_leader):
-                    cells.append(None)
-                    continue
-                extension = extensions.get((d.pk, unit.pk))
-                due = extension.due_at if extension else d.due_at
-                first = answered.get((d.pk, unit.pk))
-                if first is not None:
-                    status = ReportStatus.LATE if first.late else ReportStatus.ON_TIME
-                    cells.append(ReportCell(d, status, due, first.at))
-                else:
-                    cells.append(ReportCell(d, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due))
-            sheet = sheets.get((year.pk, unit.pk))
-            if sheet is None:
-                status = "not_started"
-            elif sheet.status == SheetStatus.SUBMITTED and sheet.is_late:
-                status = "late"
-            else:
-                status = sheet.status
-            role = "leader" if unit.pk == year.leader_id else "deputy" if unit.pk == year.deputy_id else "member"
-            rows.append(
-                MemberRow(
-                    unit=unit,
-                    role=role,
-                    reports=cells,
-                    sheet_status=status,
-                    ranked=ranks.get((year.pk, unit.pk)),
-                )
+        rows = [
+            MemberRow(
+                unit=unit,
+                role="leader" if unit.pk == year.leader_id else "deputy" if unit.pk == year.deputy_id else "member",
+                reports=[
+                    _report_cell(
+                        d,
+                        unit,
+                        year=year,
+                        following_leader=following_leader,
+                        extensions=extensions,
+                        answered=answered,
+                        now=now,
+                    )
+                    for d in year_deadlines
+                ],
+                sheet_status=_sheet_status(sheets.get((year.pk, unit.pk))),
+                ranked=ranks.get((year.pk, unit.pk)),
             )
+            for unit in sorted(units.values(), key=lambda u: u.name)
+        ]
         rows.sort(key=lambda r: (r.ranked is None, r.ranked.rank if r.ranked else 0, r.unit.name))
         result[year.pk] = YearMembers(year=year, deadlines=year_deadlines, rows=rows)
     return result
+
+
+def _following_leaders(years: list[EmulationYear], *, deadlines: list[Deadline]) -> dict[tuple[int, int], int]:
+    """(bloc pk, year) → the leader unit of the year after each of these years, read (one query) only when a
+    deadline is owed by the next leader."""
+    if not any(d.audience == Audience.NEXT_LEADER for d in deadlines):
+        return {}
+    return {
+        (bloc_id, number): leader_id
+        for bloc_id, number, leader_id in EmulationYear.objects.filter(
+            bloc_id__in={y.bloc_id for y in years}, year__in=[y.year + 1 for y in years]
+        ).values_list("bloc_id", "year", "leader_id")
+    }
+
+
+def _report_cell(
+    deadline: Deadline,
+    unit: Unit,
+    *,
+    year: EmulationYear,
+    following_leader: int | None,
+    extensions: dict[tuple[int, int], Extension],
+    answered: dict,
+    now: datetime.datetime,
+) -> ReportCell | None:
+    """Where a unit stands on one report deadline (None: the deadline does not apply to it)."""
+    if not _owes(deadline, unit.pk, year, following_leader):
+        return None
+    extension = extensions.get((deadline.pk, unit.pk))
+    due = extension.due_at if extension else deadline.due_at
+    first = answered.get((deadline.pk, unit.pk))
+    if first is not None:
+        return ReportCell(deadline, ReportStatus.LATE if first.late else ReportStatus.ON_TIME, due, first.at)
+    return ReportCell(deadline, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due)
+
+
+def _sheet_status(sheet: Assessment | None) -> str:
+    """A sheet's status for the members' table: "not_started", "late" (submitted late) or its SheetStatus."""
+    if sheet is None:
+        return "not_started"
+    if sheet.status == SheetStatus.SUBMITTED and sheet.is_late:
+        return "late"
+    return sheet.status
 
 
 def proposals_of_years(years: list[EmulationYear]) -> dict[int, list[Proposal]]:

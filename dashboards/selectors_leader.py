@@ -18,10 +18,12 @@ from awards.enums import BallotKind, BallotStatus, DossierPart, ProposalStatus
 from awards.models import Ballot, DossierFile, Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Covenant, Deadline, EmulationYear, Membership, Unit
-from conference.enums import AnswerStatus, PlanStatus, SubmissionStatus
-from conference.models import Comment, ConferenceMinutes, ConferencePlan, Extension, Submission, SubmissionVersion
-from conference.selectors import answers as first_answers
-from conference.selectors import sent_registrations, with_first_answer
+from conference.enums import AnswerStatus, PlanStatus
+from conference.models import Comment, ConferenceMinutes, ConferencePlan
+from reports.enums import SubmissionStatus
+from reports.models import Extension, Submission, SubmissionVersion
+from reports.selectors import answers as first_answers
+from reports.selectors import sent_registrations, with_first_answer
 from scoring.enums import SheetStatus
 from scoring.models import Assessment, CriteriaTable
 
@@ -208,24 +210,27 @@ def _names(units) -> list[Unit]:
     return sorted(units, key=lambda unit: unit.name)
 
 
-# --- the selector -----------------------------------------------------------------------------------------
+# --- what is read once and shared between the items --------------------------------------------------------
 
 
-def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None) -> LeaderDashboard:
-    """What needs doing now and the calendar's progress for the year's leader unit (the year comes with its bloc,
-    leader and deputy loaded). A fixed number of queries."""
-    now = at or timezone.now()
-    offsets = [int(days) for days in year.setting("reminder_offsets_days")] or [7]
-    soon = datetime.timedelta(days=max(offsets))
-    bloc_slug, number = year.bloc.slug, year.year
-    kwargs = {"slug": bloc_slug, "year": number}
+@dataclass
+class _Calendar:
+    """The year's calendar with the following year's covenant entries, and the bloc's memberships."""
 
-    def url(name: str, **extra) -> str:
-        return reverse(name, kwargs={**kwargs, **extra})
+    following: EmulationYear | None
+    covenant_years: list[int]  # the year's pk and the following year's, if opened
+    deadlines: list[Deadline]  # the year's, by due date
+    next_covenant_deadlines: list[Deadline]
+    memberships: list[Membership]
+    members: list[Unit]  # the year's member units, by name
 
-    # 1. the following year, the calendar (with the next year's covenant entries), the memberships
+
+def _calendar(*, year: EmulationYear) -> _Calendar:
+    """The following year, the calendar and the memberships: three queries."""
     following = (
-        EmulationYear.objects.filter(bloc_id=year.bloc_id, year=number + 1).select_related("leader", "deputy").first()
+        EmulationYear.objects.filter(bloc_id=year.bloc_id, year=year.year + 1)
+        .select_related("leader", "deputy")
+        .first()
     )
     covenant_years = [year.pk] + ([following.pk] if following is not None else [])
     deadlines, next_covenant_deadlines = [], []
@@ -241,9 +246,47 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
             deadline.year = following
             next_covenant_deadlines.append(deadline)
     memberships = list(Membership.objects.filter(bloc_id=year.bloc_id).select_related("unit"))
-    members = _members(memberships, number)
+    return _Calendar(
+        following=following,
+        covenant_years=covenant_years,
+        deadlines=deadlines,
+        next_covenant_deadlines=next_covenant_deadlines,
+        memberships=memberships,
+        members=_members(memberships, year.year),
+    )
 
-    # 2. the answers: files (first and latest version), extensions, sheets, covenant registrations
+
+@dataclass
+class _Answers:
+    """What the units have sent for the year's deadlines, and each unit's answer to one deadline."""
+
+    extensions: dict[tuple[int, int], Extension]  # (deadline pk, unit pk)
+    sheets: dict[int, Assessment]  # unit pk → its self-assessment sheet
+    registrations: dict[tuple[int, int], datetime.datetime]  # (year pk, unit pk) → covenant registration sent
+    answered: dict  # (deadline pk, unit pk) → the unit's first answer (first_answers)
+    files: dict[tuple[int, int], _Answer]  # (deadline pk, unit pk) → a file that waits for the leader
+
+    def due_for(self, deadline: Deadline, unit: Unit) -> datetime.datetime:
+        extension = self.extensions.get((deadline.pk, unit.pk))
+        return extension.due_at if extension is not None else deadline.due_at
+
+    def of(self, deadline: Deadline, unit: Unit) -> _Answer:
+        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
+            sheet = self.sheets.get(unit.pk)
+            if sheet is None or sheet.submitted_at is None:
+                return _Answer(done=False)
+            return _Answer(done=True, late=sheet.is_late)
+        first = self.answered.get((deadline.pk, unit.pk))
+        if first is None:
+            return _Answer(done=False)
+        state = self.files.get((deadline.pk, unit.pk))
+        if state is not None and state.returned:
+            return state  # a file returned for correction and not sent again: not done (as the matrix says)
+        return _Answer(done=True, late=first.late, waiting=state is not None and state.waiting)
+
+
+def _answers(*, year: EmulationYear, deadlines: list[Deadline], covenant_years: list[int]) -> _Answers:
+    """Files (first and latest version), extensions, sheets, covenant registrations: four queries."""
     latest_late = Subquery(
         SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("late_seconds")[:1]
     )
@@ -255,9 +298,19 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__year=year)}
     sheets = {a.unit_id: a for a in Assessment.objects.filter(year=year).select_related("unit")}
     registrations = sent_registrations(covenant_years)
-    # Who answered which deadline and when: conference.selectors.answers, from what is loaded.
+    # Who answered which deadline and when: the one rule (first_answers), from what is loaded.
     answered = first_answers(deadlines, submissions=submissions, registrations=registrations, extensions=extensions)
-    # What waits for the leader on a file sent: a return not answered yet, a late version to decide on.
+    return _Answers(
+        extensions=extensions,
+        sheets=sheets,
+        registrations=registrations,
+        answered=answered,
+        files=_waiting_files(submissions),
+    )
+
+
+def _waiting_files(submissions: list[Submission]) -> dict[tuple[int, int], _Answer]:
+    """What waits for the leader on a file sent: a return not answered yet, a late version to decide on."""
     files: dict[tuple[int, int], _Answer] = {}
     for submission in submissions:
         if submission.latest_late is None:  # a submission without a version has sent nothing
@@ -266,244 +319,429 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
             files[submission.deadline_id, submission.unit_id] = _Answer(done=False, returned=True)
         elif submission.latest_late > 0 and submission.status == SubmissionStatus.SUBMITTED:
             files[submission.deadline_id, submission.unit_id] = _Answer(done=True, waiting=True)
+    return files
 
-    # 3. the leader's records: ranking, comments, ballots, proposals, plan, minutes, covenants
-    table = CriteriaTable.objects.filter(year=year).first()
-    pending_comments = list(
-        Comment.objects.filter(draft__year=year, answer_status=AnswerStatus.PENDING)
-        .select_related("unit")
-        .order_by("created_at", "id")
-    )
-    ballots = list(
-        Ballot.objects.filter(year=year)
-        .select_related("award_kind")
-        .annotate(has_runoff=Exists(Ballot.objects.filter(parent=OuterRef("pk"))))
-        .order_by("kind", "award_kind__order", "round", "id")
-    )
+
+def _proposals(*, year: EmulationYear) -> list[Proposal]:
+    """The year's award proposals, each knowing whether its dossier has its achievements: one query."""
     achievements = DossierFile.objects.filter(proposal=OuterRef("pk"), part=DossierPart.ACHIEVEMENTS)
-    proposals = list(
+    return list(
         Proposal.objects.filter(award_kind__year=year)
         .select_related("award_kind", "unit")
         .annotate(has_achievements=Exists(achievements))
         .order_by("award_kind__order", "-votes", "unit__name")
     )
-    plan = ConferencePlan.objects.filter(year=year).order_by("-version").first()
-    minutes = ConferenceMinutes.objects.filter(year=year).first()
-    covenants = {c.year_id: c for c in Covenant.objects.filter(year_id__in=covenant_years)}
 
-    # --- who has answered each deadline -----------------------------------------------------------------
-    own_sheet_deadline = {
-        d.unit_id for d in deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT and d.audience == Audience.UNIT
-    }
-    sent_proposals = [p for p in proposals if p.status != ProposalStatus.PREPARING]
 
-    def due_for(deadline: Deadline, unit: Unit) -> datetime.datetime:
-        extension = extensions.get((deadline.pk, unit.pk))
-        return extension.due_at if extension is not None else deadline.due_at
+def _first_due(deadlines: list[Deadline], kind: str) -> datetime.datetime | None:
+    """When the first entry of a kind is due (None: the calendar has none)."""
+    return next((d.due_at for d in deadlines if d.kind == kind), None)
 
-    def answer(deadline: Deadline, unit: Unit) -> _Answer:
-        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
-            sheet = sheets.get(unit.pk)
-            if sheet is None or sheet.submitted_at is None:
-                return _Answer(done=False)
-            return _Answer(done=True, late=sheet.is_late)
-        first = answered.get((deadline.pk, unit.pk))
-        if first is None:
-            return _Answer(done=False)
-        state = files.get((deadline.pk, unit.pk))
-        if state is not None and state.returned:
-            return state  # a file returned for correction and not sent again: not done (as the matrix says)
-        return _Answer(done=True, late=first.late, waiting=state is not None and state.waiting)
 
-    calendar: list[CalendarEntry] = []
-    late_todos: list[Todo] = []
-    for deadline in deadlines:
-        owing = owing_units(deadline, year=year, members=members, following=following)
-        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
-            owing = _sheet_owing(deadline, owing, own_sheet_deadline)
-        expected: int | None
-        returned: set[int] = set()
-        extended = False  # a unit not done yet still has an extension running
-        if deadline.kind in EVENT_KINDS or not owing:
-            expected = done = None
-            late = 0
-            overdue, waiting = [], []
-            all_done = deadline.due_at < now  # an event is over once its date has passed
-        elif deadline.kind == DeadlineKind.COMPILE:
-            published = table is not None and table.is_published
-            expected, done = len(owing), len(owing) if published else 0
-            late = len(owing) if published and table.ranking_published_at > deadline.due_at else 0
-            overdue, waiting = [], []  # the ranking's own item says what is left
-            all_done = published
-        elif deadline.kind == DeadlineKind.AWARD_DOSSIER and proposals:
-            expected, done = len(proposals), len(sent_proposals)
-            late = sum(1 for p in sent_proposals if p.submitted_at and p.submitted_at > deadline.due_at)
-            overdue, waiting = [], []  # the dossiers' own item says what is left
-            all_done = done == expected
-        else:
-            answers = {unit.pk: answer(deadline, unit) for unit in owing}
-            expected = len(owing)
-            done = sum(1 for a in answers.values() if a.done)
-            late = sum(1 for a in answers.values() if a.done and a.late)
-            overdue = [u for u in owing if not answers[u.pk].done and due_for(deadline, u) < now]
-            waiting = [u for u in owing if answers[u.pk].waiting]
-            returned = {u.pk for u in overdue if answers[u.pk].returned}
-            extended = any(not answers[u.pk].done and due_for(deadline, u) >= now for u in owing)
-            all_done = done == expected
-        if all_done:
-            state = DONE
-        elif overdue or (deadline.due_at < now and not extended):
-            state = LATE
-        elif deadline.opens_at is not None and now < deadline.opens_at:
-            state = UPCOMING
-        elif expected is None and deadline.opens_at is None and deadline.due_at - now > soon:
-            state = UPCOMING  # an event on one day (the conference) is coming, not open
-        elif deadline.due_at - now <= soon and deadline.due_at >= now:
-            state = DUE_SOON
-        else:
-            state = OPEN
-        calendar.append(CalendarEntry(deadline=deadline, expected=expected, done=done, late=late, state=state))
-
-        if overdue or waiting:
-            late_todos.append(_late_todo(deadline, overdue, waiting, returned, url=url))
-
-    today_at_end = True
-    for entry in calendar:
-        if entry.deadline.due_at >= now:
-            entry.today_before, today_at_end = True, False
-            break
-
-    # --- the leader's own things to do ------------------------------------------------------------------
-    by_kind = {d.kind: d for d in reversed(deadlines)}  # the first of each kind
-    compile_due = by_kind[DeadlineKind.COMPILE].due_at if DeadlineKind.COMPILE in by_kind else None
-    conference = by_kind.get(DeadlineKind.CONFERENCE)
-    conference_at = conference.due_at if conference is not None else None
+def _conference_at(*, deadlines: list[Deadline], plan: ConferencePlan | None) -> datetime.datetime | None:
+    """When the conference takes place: its calendar entry, else the plan's date and start time."""
+    conference_at = _first_due(deadlines, DeadlineKind.CONFERENCE)
     if conference_at is None and plan is not None:
         conference_at = timezone.make_aware(
             datetime.datetime.combine(plan.conference_date, plan.start_time), timezone.get_default_timezone()
         )
+    return conference_at
 
-    todos = list(late_todos)
-    todos += _review_todos(year, sheets, members, due=compile_due, table=table, url=url)
-    if pending_comments:
-        units = _names({c.unit.pk: c.unit for c in pending_comments}.values())
-        todos.append(
-            Todo(
-                code="comments",
-                title=_("Comments on the draft report to answer"),
-                count=len(pending_comments),
-                url=url("conference:draft-report"),
-                action=_("Answer the comments"),
-                urgency=NORMAL,
-                due=conference_at,
-                rows=[TodoRow(label=_("Units that commented"), units=units)],
-            )
-        )
-    ballot_rows = _ballot_rows(year, ballots, url=url)
-    if ballot_rows:
-        todos.append(
-            Todo(
-                code="ballots",
-                title=_("Ballots to move on"),
-                count=len(ballot_rows),
-                url=url("awards:index"),
-                action=_("Awards and elections"),
-                urgency=NORMAL,
-                due=conference_at,
-                rows=ballot_rows,
-            )
-        )
-    preparing = [p for p in proposals if p.status == ProposalStatus.PREPARING]
-    if preparing:
-        dossier = by_kind.get(DeadlineKind.AWARD_DOSSIER)
-        rows = []
-        for proposal in preparing:
-            note = (
-                _("Complete: send it to the board.")
-                if proposal.has_achievements
-                else _("Missing: %(part)s.") % {"part": DossierPart.ACHIEVEMENTS.label}
-            )
-            rows.append(
-                TodoRow(
-                    label=proposal.award_kind.name,
-                    units=[proposal.unit],
-                    note=note,
-                    url=url("awards:proposal-detail", pk=proposal.pk),
-                )
-            )
-        todos.append(
-            Todo(
-                code="dossiers",
-                title=_("Proposal dossiers to complete and send to the board"),
-                count=len(preparing),
-                url=url("awards:proposals"),
-                action=_("Proposals to the province"),
-                urgency=NORMAL,
-                due=dossier.due_at if dossier is not None else None,
-                rows=rows,
-            )
-        )
-    plan_pending = plan is None or plan.status != PlanStatus.ISSUED
-    if not year.is_closed and plan_pending and (conference_at is None or now < conference_at):
-        todos.append(
-            Todo(
-                code="plan",
-                title=_("Issue the conference plan") if plan is not None else _("Write the conference plan"),
-                count=1,
-                url=url("conference:plan"),
-                action=_("Conference plan"),
-                urgency=NORMAL,
-                due=conference_at,
-                rows=[
-                    TodoRow(
-                        label=_("Draft, version %(version)s") % {"version": plan.version}
-                        if plan is not None
-                        else _("No plan yet")
-                    )
-                ],
-            )
-        )
-    if conference_at is not None and conference_at < now and (minutes is None or not minutes.is_issued):
-        todos.append(
-            Todo(
-                code="minutes",
-                title=_("Issue the conference minutes") if minutes is not None else _("Write the conference minutes"),
-                count=1,
-                url=url("conference:minutes"),
-                action=_("Conference minutes"),
-                urgency=NORMAL,
-                due=conference_at,
-                rows=[TodoRow(label=_("Draft") if minutes is not None else _("No minutes yet"))],
-            )
-        )
-    covenant_targets = [(year, members)]
-    if following is not None and following.leader_id == year.leader_id:
-        covenant_targets.append((following, _members(memberships, following.year)))
-    for target, target_members in covenant_targets:
-        entries = deadlines if target is year else next_covenant_deadlines
-        registration = [d for d in entries if d.kind == DeadlineKind.COVENANT and d.audience == Audience.MEMBERS]
-        todo = _covenant_todo(
-            target,
-            target_members,
-            covenant=covenants.get(target.pk),
-            sent={unit_id for year_id, unit_id in registrations if year_id == target.pk},
-            deadline=registration[0] if registration else None,
-            link=reverse("blocs:covenant", kwargs={"slug": bloc_slug, "year": target.year}),
-        )
-        if todo is not None:
-            todos.append(todo)
 
+# --- the calendar's progress ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Progress:
+    """How far the units that owe one deadline have got."""
+
+    deadline: Deadline
+    all_done: bool
+    expected: int | None = None  # None: an event, or nobody owes it
+    done: int | None = None
+    late: int = 0
+    overdue: list[Unit] = field(default_factory=list)
+    waiting: list[Unit] = field(default_factory=list)
+    returned: set[int] = field(default_factory=set)  # overdue units whose file was returned for correction
+    extended: bool = False  # a unit not done yet still has an extension running
+
+
+def deadline_progress(
+    *,
+    year: EmulationYear,
+    calendar: _Calendar,
+    answers: _Answers,
+    table: CriteriaTable | None,
+    proposals: list[Proposal],
+    now: datetime.datetime,
+) -> list[_Progress]:
+    """Each deadline of the year with how far the units owing it have got, from what is loaded (no query)."""
+    own_sheet_deadline = {
+        d.unit_id for d in calendar.deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT and d.audience == Audience.UNIT
+    }
+    result = []
+    for deadline in calendar.deadlines:
+        owing = owing_units(deadline, year=year, members=calendar.members, following=calendar.following)
+        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
+            owing = _sheet_owing(deadline, owing, own_sheet_deadline)
+        result.append(_progress(deadline, owing, answers=answers, table=table, proposals=proposals, now=now))
+    return result
+
+
+def _progress(
+    deadline: Deadline,
+    owing: list[Unit],
+    *,
+    answers: _Answers,
+    table: CriteriaTable | None,
+    proposals: list[Proposal],
+    now: datetime.datetime,
+) -> _Progress:
+    if deadline.kind in EVENT_KINDS or not owing:
+        return _Progress(deadline, all_done=deadline.due_at < now)  # an event is over once its date has passed
+    if deadline.kind == DeadlineKind.COMPILE:
+        # the ranking's own item says what is left
+        published = table is not None and table.is_published
+        late = len(owing) if published and table.ranking_published_at > deadline.due_at else 0
+        return _Progress(
+            deadline, all_done=published, expected=len(owing), done=len(owing) if published else 0, late=late
+        )
+    if deadline.kind == DeadlineKind.AWARD_DOSSIER and proposals:
+        # the dossiers' own item says what is left
+        sent = [p for p in proposals if p.status != ProposalStatus.PREPARING]
+        late = sum(1 for p in sent if p.submitted_at and p.submitted_at > deadline.due_at)
+        return _Progress(
+            deadline, all_done=len(sent) == len(proposals), expected=len(proposals), done=len(sent), late=late
+        )
+    return _answered_progress(deadline, owing, answers=answers, now=now)
+
+
+def _answered_progress(
+    deadline: Deadline, owing: list[Unit], *, answers: _Answers, now: datetime.datetime
+) -> _Progress:
+    """A deadline each unit answers (a file, a sheet, a registration): who has, late or not, who is overdue."""
+    of = {unit.pk: answers.of(deadline, unit) for unit in owing}
+    done = sum(1 for a in of.values() if a.done)
+    overdue = [u for u in owing if not of[u.pk].done and answers.due_for(deadline, u) < now]
+    return _Progress(
+        deadline,
+        all_done=done == len(owing),
+        expected=len(owing),
+        done=done,
+        late=sum(1 for a in of.values() if a.done and a.late),
+        overdue=overdue,
+        waiting=[u for u in owing if of[u.pk].waiting],
+        returned={u.pk for u in overdue if of[u.pk].returned},
+        extended=any(not of[u.pk].done and answers.due_for(deadline, u) >= now for u in owing),
+    )
+
+
+def _state(progress: _Progress, *, now: datetime.datetime, soon: datetime.timedelta) -> str:
+    deadline = progress.deadline
+    if progress.all_done:
+        return DONE
+    if progress.overdue or (deadline.due_at < now and not progress.extended):
+        return LATE
+    if deadline.opens_at is not None and now < deadline.opens_at:
+        return UPCOMING
+    if progress.expected is None and deadline.opens_at is None and deadline.due_at - now > soon:
+        return UPCOMING  # an event on one day (the conference) is coming, not open
+    if deadline.due_at - now <= soon and deadline.due_at >= now:
+        return DUE_SOON
+    return OPEN
+
+
+def calendar_entries(
+    *, progress: list[_Progress], now: datetime.datetime, soon: datetime.timedelta
+) -> tuple[list[CalendarEntry], bool]:
+    """The calendar's entries with their state, "today" placed before the first one not due yet; and whether
+    "today" comes after the last one."""
+    entries = [
+        CalendarEntry(
+            deadline=p.deadline, expected=p.expected, done=p.done, late=p.late, state=_state(p, now=now, soon=soon)
+        )
+        for p in progress
+    ]
+    for entry in entries:
+        if entry.deadline.due_at >= now:
+            entry.today_before = True
+            return entries, False
+    return entries, True
+
+
+# --- the selector -----------------------------------------------------------------------------------------
+
+
+def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None) -> LeaderDashboard:
+    """What needs doing now and the calendar's progress for the year's leader unit (the year comes with its bloc,
+    leader and deputy loaded). A fixed number of queries."""
+    now = at or timezone.now()
+    offsets = [int(days) for days in year.setting("reminder_offsets_days")] or [7]
+    soon = datetime.timedelta(days=max(offsets))
+    url = _year_url(year)
+    calendar = _calendar(year=year)
+    answers = _answers(year=year, deadlines=calendar.deadlines, covenant_years=calendar.covenant_years)
+    table = CriteriaTable.objects.filter(year=year).first()
+    proposals = _proposals(year=year)
+    plan = ConferencePlan.objects.filter(year=year).order_by("-version").first()
+
+    progress = deadline_progress(
+        year=year, calendar=calendar, answers=answers, table=table, proposals=proposals, now=now
+    )
+    entries, today_at_end = calendar_entries(progress=progress, now=now, soon=soon)
+    compile_due = _first_due(calendar.deadlines, DeadlineKind.COMPILE)
+    conference_at = _conference_at(deadlines=calendar.deadlines, plan=plan)
+    todos = [
+        *late_todos(progress=progress, url=url),
+        review_todo(year=year, sheets=answers.sheets, due=compile_due, url=url),
+        ranking_todo(sheets=answers.sheets, members=calendar.members, table=table, due=compile_due, url=url),
+        comments_todo(year=year, due=conference_at, url=url),
+        ballots_todo(year=year, due=conference_at, url=url),
+        dossiers_todo(proposals=proposals, due=_first_due(calendar.deadlines, DeadlineKind.AWARD_DOSSIER), url=url),
+        plan_todo(year=year, plan=plan, conference_at=conference_at, now=now, url=url),
+        minutes_todo(year=year, conference_at=conference_at, now=now, url=url),
+        *covenant_todos(year=year, calendar=calendar, registrations=answers.registrations),
+    ]
+    return LeaderDashboard(
+        year=year,
+        now=now,
+        todos=_by_urgency([todo for todo in todos if todo is not None], now=now, soon=soon),
+        calendar=entries,
+        today_at_end=today_at_end,
+        members=calendar.members,
+    )
+
+
+def _year_url(year: EmulationYear):
+    """url(name, **extra): the address of one of the year's pages."""
+    kwargs = {"slug": year.bloc.slug, "year": year.year}
+
+    def url(name: str, **extra) -> str:
+        return reverse(name, kwargs={**kwargs, **extra})
+
+    return url
+
+
+def _by_urgency(todos: list[Todo], *, now: datetime.datetime, soon: datetime.timedelta) -> list[Todo]:
+    """The items, most urgent first, then by due date; an item to do becomes due soon or overdue by its date."""
     for todo in todos:
         if todo.urgency == NORMAL:
             todo.urgency = _urgency(todo.due, now, soon)
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    todos.sort(key=lambda t: (URGENCY_ORDER[t.urgency], t.due or far))
-    return LeaderDashboard(
-        year=year, now=now, todos=todos, calendar=calendar, today_at_end=today_at_end, members=members
-    )
+    return sorted(todos, key=lambda t: (URGENCY_ORDER[t.urgency], t.due or far))
 
 
 # --- one kind of thing to do each -------------------------------------------------------------------------
+
+
+def late_todos(*, progress: list[_Progress], url) -> list[Todo]:
+    """Late units: one item per deadline with units overdue, or a file sent late waiting for a decision."""
+    return [
+        _late_todo(p.deadline, p.overdue, p.waiting, p.returned, url=url) for p in progress if p.overdue or p.waiting
+    ]
+
+
+def review_todo(*, year: EmulationYear, sheets: dict[int, Assessment], due, url) -> Todo | None:
+    """Sheets waiting for review or to finalize (the leader's own goes to the deputy)."""
+    to_review = [a for a in sheets.values() if a.status == SheetStatus.SUBMITTED and a.unit_id != year.leader_id]
+    to_finalize = [a for a in sheets.values() if a.status == SheetStatus.REVIEWED and a.unit_id != year.leader_id]
+    own = sheets.get(year.leader_id)
+    own_waiting = own is not None and own.status in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED)
+    if not (to_review or to_finalize or own_waiting):
+        return None
+    rows = []
+    on_time = _names(a.unit for a in to_review if not a.is_late)
+    late = _names(a.unit for a in to_review if a.is_late)
+    if on_time:
+        rows.append(TodoRow(label=_("Waiting for review"), units=on_time))
+    if late:
+        rows.append(TodoRow(label=_("Waiting for review, submitted late"), units=late))
+    if to_finalize:
+        rows.append(TodoRow(label=_("Reviewed, not finalized yet"), units=_names(a.unit for a in to_finalize)))
+    if own_waiting:
+        deputy = year.deputy.short_name if year.deputy_id else _("no deputy leader unit set")
+        rows.append(
+            TodoRow(
+                label=_("The leader unit's own sheet: reviewed by the deputy leader unit (%(deputy)s)")
+                % {"deputy": deputy},
+                units=[own.unit],
+            )
+        )
+    return Todo(
+        code="review",
+        title=_("Self-assessment sheets waiting for review"),
+        count=len(to_review) + len(to_finalize) + int(own_waiting),
+        url=url("scoring:review-list"),
+        action=_("Review the sheets"),
+        urgency=NORMAL,
+        due=due,
+        rows=rows,
+    )
+
+
+def ranking_todo(
+    *, sheets: dict[int, Assessment], members: list[Unit], table: CriteriaTable | None, due, url
+) -> Todo | None:
+    """The ranking ready to publish: scoring.selectors.publishable's rule, from the sheets already loaded."""
+    statuses = [a.status for a in sheets.values()]
+    blocked = any(s in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED, SheetStatus.RETURNED) for s in statuses)
+    final = [a for a in sheets.values() if a.status == SheetStatus.FINAL]
+    if table is None or table.is_published or not final or blocked:
+        return None
+    rows = [TodoRow(label=_("Finalized sheets"), units=_names(a.unit for a in final))]
+    without = _names(u for u in members if u.pk not in {a.unit_id for a in final})
+    if without:
+        rows.append(TodoRow(label=_("Not in the ranking (no finalized sheet)"), units=without))
+    return Todo(
+        code="ranking",
+        title=_("The ranking is ready to publish"),
+        count=len(final),
+        total=len(members),
+        url=url("scoring:ranking"),
+        action=_("Publish the ranking"),
+        urgency=NORMAL,
+        due=due,
+        rows=rows,
+    )
+
+
+def comments_todo(*, year: EmulationYear, due, url) -> Todo | None:
+    """Comments on the draft report not answered yet (one query)."""
+    pending = list(
+        Comment.objects.filter(draft__year=year, answer_status=AnswerStatus.PENDING)
+        .select_related("unit")
+        .order_by("created_at", "id")
+    )
+    if not pending:
+        return None
+    return Todo(
+        code="comments",
+        title=_("Comments on the draft report to answer"),
+        count=len(pending),
+        url=url("conference:draft-report"),
+        action=_("Answer the comments"),
+        urgency=NORMAL,
+        due=due,
+        rows=[TodoRow(label=_("Units that commented"), units=_names({c.unit.pk: c.unit for c in pending}.values()))],
+    )
+
+
+def ballots_todo(*, year: EmulationYear, due, url) -> Todo | None:
+    """Ballots with a next step for the leader (one query)."""
+    ballots = (
+        Ballot.objects.filter(year=year)
+        .select_related("award_kind")
+        .annotate(has_runoff=Exists(Ballot.objects.filter(parent=OuterRef("pk"))))
+        .order_by("kind", "award_kind__order", "round", "id")
+    )
+    rows = _ballot_rows(year, list(ballots), url=url)
+    if not rows:
+        return None
+    return Todo(
+        code="ballots",
+        title=_("Ballots to move on"),
+        count=len(rows),
+        url=url("awards:index"),
+        action=_("Awards and elections"),
+        urgency=NORMAL,
+        due=due,
+        rows=rows,
+    )
+
+
+def dossiers_todo(*, proposals: list[Proposal], due, url) -> Todo | None:
+    """Proposal dossiers still in preparation: to complete and send to the board."""
+    preparing = [p for p in proposals if p.status == ProposalStatus.PREPARING]
+    if not preparing:
+        return None
+    rows = [
+        TodoRow(
+            label=proposal.award_kind.name,
+            units=[proposal.unit],
+            note=_("Complete: send it to the board.")
+            if proposal.has_achievements
+            else _("Missing: %(part)s.") % {"part": DossierPart.ACHIEVEMENTS.label},
+            url=url("awards:proposal-detail", pk=proposal.pk),
+        )
+        for proposal in preparing
+    ]
+    return Todo(
+        code="dossiers",
+        title=_("Proposal dossiers to complete and send to the board"),
+        count=len(preparing),
+        url=url("awards:proposals"),
+        action=_("Proposals to the province"),
+        urgency=NORMAL,
+        due=due,
+        rows=rows,
+    )
+
+
+def plan_todo(
+    *, year: EmulationYear, plan: ConferencePlan | None, conference_at, now: datetime.datetime, url
+) -> Todo | None:
+    """The conference plan to write or issue, until the conference."""
+    plan_pending = plan is None or plan.status != PlanStatus.ISSUED
+    if year.is_closed or not plan_pending or (conference_at is not None and now >= conference_at):
+        return None
+    return Todo(
+        code="plan",
+        title=_("Issue the conference plan") if plan is not None else _("Write the conference plan"),
+        count=1,
+        url=url("conference:plan"),
+        action=_("Conference plan"),
+        urgency=NORMAL,
+        due=conference_at,
+        rows=[
+            TodoRow(
+                label=_("Draft, version %(version)s") % {"version": plan.version}
+                if plan is not None
+                else _("No plan yet")
+            )
+        ],
+    )
+
+
+def minutes_todo(*, year: EmulationYear, conference_at, now: datetime.datetime, url) -> Todo | None:
+    """The conference minutes to write or issue, once the conference is over (one query)."""
+    minutes = ConferenceMinutes.objects.filter(year=year).first()
+    if conference_at is None or conference_at >= now or (minutes is not None and minutes.is_issued):
+        return None
+    return Todo(
+        code="minutes",
+        title=_("Issue the conference minutes") if minutes is not None else _("Write the conference minutes"),
+        count=1,
+        url=url("conference:minutes"),
+        action=_("Conference minutes"),
+        urgency=NORMAL,
+        due=conference_at,
+        rows=[TodoRow(label=_("Draft") if minutes is not None else _("No minutes yet"))],
+    )
+
+
+def covenant_todos(
+    *, year: EmulationYear, calendar: _Calendar, registrations: dict[tuple[int, int], datetime.datetime]
+) -> list[Todo]:
+    """The covenant of the year, and of the following year when the leader unit leads it too (one query)."""
+    covenants = {c.year_id: c for c in Covenant.objects.filter(year_id__in=calendar.covenant_years)}
+    targets = [(year, calendar.members, calendar.deadlines)]
+    following = calendar.following
+    if following is not None and following.leader_id == year.leader_id:
+        targets.append((following, _members(calendar.memberships, following.year), calendar.next_covenant_deadlines))
+    todos = []
+    for target, members, entries in targets:
+        registration = [d for d in entries if d.kind == DeadlineKind.COVENANT and d.audience == Audience.MEMBERS]
+        todo = _covenant_todo(
+            target,
+            members,
+            covenant=covenants.get(target.pk),
+            sent={unit_id for year_id, unit_id in registrations if year_id == target.pk},
+            deadline=registration[0] if registration else None,
+            link=reverse("blocs:covenant", kwargs={"slug": year.bloc.slug, "year": target.year}),
+        )
+        if todo is not None:
+            todos.append(todo)
+    return todos
 
 
 def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], returned: set[int], *, url) -> Todo:
@@ -527,7 +765,7 @@ def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], ret
     else:
         code, link, action = (
             "late_reports",
-            url("conference:submission-matrix") + "?late=1",
+            url("reports:submission-matrix") + "?late=1",
             _("Reports of the member units"),
         )
     return Todo(
@@ -540,72 +778,6 @@ def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], ret
         due=deadline.due_at,
         rows=rows,
     )
-
-
-def _review_todos(
-    year: EmulationYear, sheets: dict[int, Assessment], members: list[Unit], *, due, table, url
-) -> list[Todo]:
-    """Sheets waiting for review (the leader's own goes to the deputy), and a ranking ready to publish."""
-    to_review = [a for a in sheets.values() if a.status == SheetStatus.SUBMITTED and a.unit_id != year.leader_id]
-    to_finalize = [a for a in sheets.values() if a.status == SheetStatus.REVIEWED and a.unit_id != year.leader_id]
-    own = sheets.get(year.leader_id)
-    own_waiting = own is not None and own.status in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED)
-    todos = []
-    if to_review or to_finalize or own_waiting:
-        rows = []
-        if to_review:
-            on_time = _names(a.unit for a in to_review if not a.is_late)
-            late = _names(a.unit for a in to_review if a.is_late)
-            if on_time:
-                rows.append(TodoRow(label=_("Waiting for review"), units=on_time))
-            if late:
-                rows.append(TodoRow(label=_("Waiting for review, submitted late"), units=late))
-        if to_finalize:
-            rows.append(TodoRow(label=_("Reviewed, not finalized yet"), units=_names(a.unit for a in to_finalize)))
-        if own_waiting:
-            deputy = year.deputy.short_name if year.deputy_id else _("no deputy leader unit set")
-            rows.append(
-                TodoRow(
-                    label=_("The leader unit's own sheet: reviewed by the deputy leader unit (%(deputy)s)")
-                    % {"deputy": deputy},
-                    units=[own.unit],
-                )
-            )
-        todos.append(
-            Todo(
-                code="review",
-                title=_("Self-assessment sheets waiting for review"),
-                count=len(to_review) + len(to_finalize) + int(own_waiting),
-                url=url("scoring:review-list"),
-                action=_("Review the sheets"),
-                urgency=NORMAL,
-                due=due,
-                rows=rows,
-            )
-        )
-    # scoring.selectors.publishable's rule, from the sheets already loaded
-    statuses = [a.status for a in sheets.values()]
-    blocked = any(s in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED, SheetStatus.RETURNED) for s in statuses)
-    final = [a for a in sheets.values() if a.status == SheetStatus.FINAL]
-    if table is not None and not table.is_published and final and not blocked:
-        rows = [TodoRow(label=_("Finalized sheets"), units=_names(a.unit for a in final))]
-        without = _names(u for u in members if u.pk not in {a.unit_id for a in final})
-        if without:
-            rows.append(TodoRow(label=_("Not in the ranking (no finalized sheet)"), units=without))
-        todos.append(
-            Todo(
-                code="ranking",
-                title=_("The ranking is ready to publish"),
-                count=len(final),
-                total=len(members),
-                url=url("scoring:ranking"),
-                action=_("Publish the ranking"),
-                urgency=NORMAL,
-                due=due,
-                rows=rows,
-            )
-        )
-    return todos
 
 
 def _ballot_step(ballot: Ballot) -> str | None:

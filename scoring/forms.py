@@ -110,6 +110,23 @@ class SheetForm(forms.Form):
             if self.cleaned_data.get(f"evidence_{c.pk}")
         }
 
+    def files_to_choose_again(self) -> list[str]:
+        """The files chosen on this form that passed their own checks, each as "code: name", then any sent for a
+        criterion the form does not have: when nothing was stored, the person must choose them again. A file refused
+        for itself is left out: the error on its row names it and says why."""
+        names = []
+        for criterion in self.leaves:
+            name = f"evidence_{criterion.pk}"
+            for upload in self.files.getlist(name):
+                try:
+                    self.fields[name].check(upload)
+                except forms.ValidationError:
+                    continue
+                names.append(f"{criterion.code}: {upload.name}")
+        known = {f"evidence_{c.pk}" for c in self.leaves}
+        names += [upload.name for key in self.files if key not in known for upload in self.files.getlist(key)]
+        return names
+
 
 class ReviewForm(forms.Form):
     """The reviewer's points and reasons beside the unit's."""

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Subquery, Sum, Value, When, Window
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, Least, Rank
 from django.utils import timezone
 
@@ -112,23 +112,36 @@ def classify(total: Decimal, bands: list[dict]) -> str:
     return bands[-1]["label"] if bands else ""
 
 
-def ranking_queryset(year: EmulationYear):
-    """All sheets of the year that were submitted at least once, with their totals and rank, in one SQL
-    query. Total = standard points + bonus up to its cap − deductions up to theirs, where a reviewed
-    value replaces the unit's own."""
-    bonus_cap = Value(Decimal(str(year.setting("bonus_cap"))), output_field=DEC)
-    deduction_cap = Value(Decimal(str(year.setting("deduction_cap"))), output_field=DEC)
+def _per_year(years: list[EmulationYear], key: str):
+    """A setting of each year as an SQL value: a plain value when every year agrees, else one WHEN per value."""
+    groups: dict[Decimal, list[int]] = {}
+    for year in years:
+        groups.setdefault(Decimal(str(year.setting(key))), []).append(year.pk)
+    if len(groups) == 1:
+        return Value(next(iter(groups)), output_field=DEC)
+    return Case(*[When(year_id__in=ids, then=Value(v)) for v, ids in groups.items()], output_field=DEC)
+
+
+def totals_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
+    """All sheets of the years that were submitted at least once, with their totals (not ranked), in one SQL
+    query: standard, bonus and deductions (each up to its year's cap), reviewed_total, self_total and
+    first_group_total. Total = standard points + bonus up to its cap − deductions up to theirs, where a reviewed
+    value replaces the unit's own. The years need their bloc loaded unless they override the caps."""
+    if not years:
+        return Assessment.objects.none()
+    bonus_cap, deduction_cap = _per_year(years, "bonus_cap"), _per_year(years, "deduction_cap")
     reviewed = Coalesce("scores__reviewed_points", "scores__self_points", Value(ZERO), output_field=DEC)
     own = Coalesce("scores__self_points", Value(ZERO), output_field=DEC)
-    # Tied to this year's id rather than to each row's (OuterRef): PostgreSQL then runs it once for the query
-    # instead of once per score row (600 times for a bloc of 20 units and 40 criteria).
+    # With one year, tied to its id rather than to each row's (OuterRef): PostgreSQL then runs it once for the
+    # query instead of once per score row (600 times for a bloc of 20 units and 40 criteria).
+    year_id = years[0].pk if len(years) == 1 else OuterRef("year_id")
     first_group = Subquery(
-        Criterion.objects.filter(table__year_id=year.pk, parent__isnull=True, kind=CriterionKind.STANDARD)
+        Criterion.objects.filter(table__year_id=year_id, parent__isnull=True, kind=CriterionKind.STANDARD)
         .order_by("order", "id")
         .values("id")[:1]
     )
-    queryset = (
-        Assessment.objects.filter(year=year, submitted_at__isnull=False)
+    return (
+        Assessment.objects.filter(year__in=years, submitted_at__isnull=False)
         .select_related("unit")
         .annotate(
             standard=_sum(CriterionKind.STANDARD, reviewed),
@@ -150,10 +163,17 @@ def ranking_queryset(year: EmulationYear):
             self_total=F("self_standard") + F("self_bonus") - F("self_deductions"),
         )
     )
+
+
+def ranking_queryset(year: EmulationYear):
+    """All sheets of the year that were submitted at least once, with their totals (totals_queryset) and rank,
+    in one SQL query."""
     order = [F("reviewed_total").desc()] + [
         TIE_BREAKS[key]() for key in year.setting("tie_break_order") if key in TIE_BREAKS
     ]
-    return queryset.annotate(rank=Window(expression=Rank(), order_by=order)).order_by("rank", "unit__name")
+    return (
+        totals_queryset([year]).annotate(rank=Window(expression=Rank(), order_by=order)).order_by("rank", "unit__name")
+    )
 
 
 def ranking_for_year(year: EmulationYear) -> list[RankRow]:

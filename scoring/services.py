@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,6 +27,18 @@ from .selectors import criteria_tree, self_assessment_deadline, sheet_totals
 
 class StaleEdit(ValidationError):
     """Someone saved the sheet after this form was opened."""
+
+    # The sheet as they saved it, when the refusing service knows it (sheet_save_or_send sets it): the form that
+    # was opened before the sheet's first save has no sheet of its own to show.
+    assessment: Assessment | None = None
+
+
+class NotSent(ValidationError):
+    """The draft was saved, but sending it was refused: the errors say why, `assessment` is the saved sheet."""
+
+    def __init__(self, error: ValidationError, *, assessment: Assessment):
+        super().__init__(error)
+        self.assessment = assessment
 
 
 @dataclass(frozen=True)
@@ -367,10 +380,57 @@ def sheet_submit(
                 n=number,
                 total=total,
             ),
-            link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/sheets/{assessment.unit_id}/",
+            link=reverse(
+                "scoring:review-sheet",
+                kwargs={"slug": year.bloc.slug, "year": year.year, "unit_id": assessment.unit_id},
+            ),
             key=f"sheet-submitted:{assessment.pk}:{number}",
         )
     return version
+
+
+def sheet_save_or_send(
+    *,
+    assessment: Assessment,
+    entries: dict[int, Entry],
+    files: dict[int, list[UploadedFile]] | None = None,
+    remove_evidence: list[int] | None = None,
+    expected_version: int | None,
+    send: bool = False,
+    by,
+) -> Assessment:
+    """The sheet page's "Save draft" and "Send for review": the draft is saved (its first save makes the sheet,
+    which may still be unsaved here) and, with `send`, then sent.
+
+    One transaction. A refused save stores nothing, not even the sheet (StaleEdit says who was first and carries
+    the sheet they saved). A refused sending rolls back alone: the saved draft is kept and NotSent says why.
+    Audit rows and the reviewer's notification are sheet_save's and sheet_submit's."""
+    ensure_can(by, "scoring.sheet.fill", assessment)
+    refused = None
+    try:
+        with transaction.atomic():
+            if assessment.pk is None:
+                assessment = sheet_for(year=assessment.year, unit=assessment.unit)
+            sheet_save(
+                assessment=assessment,
+                entries=entries,
+                files=files,
+                remove_evidence=remove_evidence,
+                expected_version=expected_version,
+                by=by,
+            )
+            if send:
+                try:
+                    # Its own savepoint (sheet_submit is atomic): a refusal undoes the sending, not the save.
+                    sheet_submit(assessment=assessment, expected_version=assessment.version, by=by)
+                except ValidationError as error:
+                    refused = error
+    except StaleEdit as error:
+        error.assessment = assessment
+        raise
+    if refused is not None:
+        raise NotSent(refused, assessment=assessment) from refused
+    return assessment
 
 
 # --- review --------------------------------------------------------------------------------------------
@@ -445,7 +505,7 @@ def sheet_return(*, assessment: Assessment, note: str, by) -> Assessment:
         assessment.unit,
         title=later(gettext_noop("Your self-assessment was returned for correction")),
         body=note,
-        link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
+        link=reverse("scoring:my-sheet", kwargs={"slug": year.bloc.slug, "year": year.year}),
         key=f"sheet-returned:{assessment.pk}:{assessment.version}",
     )
     return assessment
@@ -466,7 +526,7 @@ def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None =
         assessment.unit,
         title=later(gettext_noop("Your self-assessment was finalized")),
         body=later(gettext_noop("The reviewer closed the review of your sheet for %(year)s."), year=year.year),
-        link=f"/blocs/{year.bloc.slug}/years/{year.year}/scoring/my-sheet/",
+        link=reverse("scoring:my-sheet", kwargs={"slug": year.bloc.slug, "year": year.year}),
         key=f"sheet-final:{assessment.pk}",
     )
     return assessment

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from blocs.models import EmulationYear
 from blocs.roles import facts
+from blocs.shortcuts import YEAR_RELATED, year_or_404
 from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
@@ -25,13 +25,8 @@ from .models import Assessment, CriteriaTable, Criterion, Evidence, ScoreChange
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-YEAR_RELATED = ("bloc__province", "leader", "deputy")
-# A sheet with its unit, its year as _year loads it, and the year's criteria table (None if there is none).
+# A sheet with its unit, its year as year_or_404 loads it, and the year's criteria table (None if there is none).
 SHEET_RELATED = ("unit", *(f"year__{name}" for name in YEAR_RELATED), "year__criteria_table")
-
-
-def _year(slug, year) -> EmulationYear:
-    return get_object_or_404(EmulationYear.objects.select_related(*YEAR_RELATED), bloc__slug=slug, year=year)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -45,7 +40,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def table_detail(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.table.view", emulation_year)
     table = selectors.table_for_year(emulation_year)
     tree = selectors.criteria_tree(table) if table else []
@@ -64,7 +59,7 @@ def table_detail(request, slug, year):
 
 
 def _editable_table(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     # Ask first (the rule works on an unsaved table): a refused request must create nothing.
     ensure_can(
         request.user,
@@ -152,7 +147,7 @@ def table_import(request, slug, year):
 
 @login_required
 def table_export(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.table.view", emulation_year)
     table = selectors.table_for_year(emulation_year)
     if table is None:
@@ -162,7 +157,7 @@ def table_export(request, slug, year):
 
 @login_required
 def table_template(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.table.view", emulation_year)
     return _xlsx(excel.template_workbook(), "mau-bang-tieu-chi.xlsx")
 
@@ -245,12 +240,13 @@ def _typed_points(form, node, scores, *, reviewed: bool):
     return score.final_points if reviewed else score.self_points
 
 
-@login_required
-def my_sheet(request, slug, year):
+def _own_sheet(request, slug, year) -> tuple[Assessment, object]:
+    """The officer's own sheet (unsaved before its first save) and the unit's due date, once it may be seen.
+
+    One query reads the sheet with its year, the year's criteria table and the unit's due date; before the first
+    save there is no sheet, and a second query reads the year with the same."""
     officer = facts(request.user)
     unit_id = officer.unit_id
-    # One query reads the sheet with its year, the year's criteria table and the unit's due date; before the
-    # first save there is no sheet, and a second query reads the year with the same.
     assessment = None
     if unit_id is not None:
         assessment = (
@@ -276,10 +272,27 @@ def my_sheet(request, slug, year):
     if assessment is None:
         assessment = Assessment(year=emulation_year, unit=officer.person.unit)
     ensure_can(request.user, "scoring.sheet.view", assessment)
-    table = getattr(emulation_year, "criteria_table", None)
+    return assessment, due_at
+
+
+def _typed_on_current(request, assessment: Assessment, leaves) -> tuple[SheetForm, dict]:
+    """What was typed, on top of the sheet as it is stored now (its version, and its scores shown below too)."""
+    current = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True).first()
+    rebound = request.POST.copy()
+    rebound["version"] = str(current or assessment.version)
+    scores = selectors.scores_by_criterion(assessment)
+    form = SheetForm(rebound, leaves=leaves, scores=scores)
+    form.is_valid()
+    return form, scores
+
+
+@login_required
+def my_sheet(request, slug, year):
+    assessment, due_at = _own_sheet(request, slug, year)
+    table = getattr(assessment.year, "criteria_table", None)
     tree = selectors.criteria_tree(table) if table is not None else []
     if not tree:
-        return render(request, "scoring/no_table.html", {"year": emulation_year, "bloc": emulation_year.bloc})
+        return render(request, "scoring/no_table.html", {"year": assessment.year, "bloc": assessment.year.bloc})
     editable = can(request.user, "scoring.sheet.fill", assessment)
     leaves = selectors.scored_leaves(tree)
     scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
@@ -288,50 +301,36 @@ def my_sheet(request, slug, year):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        action = request.POST.get("action", "save")
-        saved = False
+        posted, send, saved = form, request.POST.get("action", "save") == "submit", False
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    if assessment.pk is None:
-                        assessment = services.sheet_for(year=emulation_year, unit=assessment.unit)
-                    services.sheet_save(
-                        assessment=assessment,
-                        entries=form.entries(),
-                        files=form.uploads(),
-                        remove_evidence=[int(v) for v in request.POST.getlist("remove_evidence") if v.isdigit()],
-                        expected_version=form.cleaned_data["version"],
-                        by=request.user,
-                    )
-                saved = True
-                if action == "submit":
-                    services.sheet_submit(assessment=assessment, expected_version=assessment.version, by=request.user)
-            except ValidationError as error:
-                if saved or isinstance(error, services.StaleEdit):
-                    # Keep what was typed, on top of the current version of the sheet.
-                    current = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True).first()
-                    rebound = request.POST.copy()
-                    rebound["version"] = str(current or assessment.version)
-                    scores = selectors.scores_by_criterion(assessment)  # what is stored now, shown below too
-                    form = SheetForm(rebound, leaves=leaves, scores=scores)
-                    form.is_valid()
+                services.sheet_save_or_send(
+                    assessment=assessment,
+                    entries=form.entries(),
+                    files=form.uploads(),
+                    remove_evidence=[int(v) for v in request.POST.getlist("remove_evidence") if v.isdigit()],
+                    expected_version=form.cleaned_data["version"],
+                    send=send,
+                    by=request.user,
+                )
+            except (services.NotSent, services.StaleEdit) as error:
+                # Keep what was typed, on top of the current version of the sheet.
+                saved, assessment = isinstance(error, services.NotSent), error.assessment or assessment
+                form, scores = _typed_on_current(request, assessment, leaves)
                 if saved:
                     messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
                 apply_service_errors(form, error)
+            except ValidationError as error:
+                apply_service_errors(form, error)
             else:
-                if action == "submit":
-                    messages.success(request, _("Your sheet was sent to the reviewer."))
-                else:
-                    messages.success(request, _("Your draft was saved."))
+                messages.success(
+                    request, _("Your sheet was sent to the reviewer.") if send else _("Your draft was saved.")
+                )
                 return redirect("scoring:my-sheet", slug=slug, year=year)
-        uploaded = [f.name for key in request.FILES for f in request.FILES.getlist(key)]
-        if not saved and uploaded:
-            messages.error(
-                request,
-                _("These files were not stored because the form has errors; choose them again: %(files)s")
-                % {"files": ", ".join(uploaded)},
-            )
-    # Nothing else was stored since `scores` was read: a refused save changes nothing (the services roll back).
+        if not saved and (unstored := posted.files_to_choose_again()):
+            message = _("These files were not stored because the form has errors; choose them again: %(files)s")
+            messages.error(request, message % {"files": ", ".join(unstored)})
+    # Nothing else was stored since `scores` was read: a refused save changes nothing (the service rolls back).
     context = _sheet_context(assessment, tree, scores, form)
     context.update(editable=editable, due_at=due_at)
     return render(request, "scoring/sheet.html", context, status=400 if form.errors else 200)
@@ -341,7 +340,7 @@ def my_sheet(request, slug, year):
 @require_POST
 def sheet_totals(request, slug, year, unit_id=None):
     """HTMX: the totals of what is typed, by group and overall (nothing is saved)."""
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     unit_id = unit_id or facts(request.user).unit_id
     assessment = Assessment.objects.filter(year=emulation_year, unit_id=unit_id).first() or Assessment(
         year=emulation_year, unit_id=unit_id
@@ -383,7 +382,7 @@ def evidence_download(request, pk):
 
 @login_required
 def review_list(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.review.list", emulation_year)
     rows = selectors.review_list(emulation_year)
     f = facts(request.user)
@@ -487,7 +486,7 @@ def _ranking_rows(emulation_year):
 
 @login_required
 def ranking(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.ranking.view", emulation_year)
     table = selectors.table_for_year(emulation_year)
     publishable, waiting = selectors.publishable(emulation_year)
@@ -506,7 +505,7 @@ def ranking(request, slug, year):
 @login_required
 @require_POST
 def ranking_publish(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.ranking.publish", emulation_year)
     try:
         services.ranking_publish(year=emulation_year, by=request.user)
@@ -519,7 +518,7 @@ def ranking_publish(request, slug, year):
 
 @login_required
 def ranking_export(request, slug, year):
-    emulation_year = _year(slug, year)
+    emulation_year = year_or_404(slug, year)
     ensure_can(request.user, "scoring.ranking.view", emulation_year)
     rows = [ranking_row_dict(r) for r in _ranking_rows(emulation_year)]
     title = _("Ranking %(year)s – %(bloc)s") % {"year": emulation_year.year, "bloc": emulation_year.bloc.name}

@@ -323,7 +323,7 @@ def link_renew(*, link: SetupLink) -> str:
 def link_use(*, link: SetupLink, password: str):
     """Set the account's password from a live link (the form has validated the password); the link and any
     other live link of the account stop working. Two submissions at once: the second finds it used."""
-    locked = SetupLink.objects.select_for_update().select_related("user").get(pk=link.pk)
+    locked = SetupLink.objects.select_for_update(of=("self",)).select_related("user").get(pk=link.pk)
     state = link_state(locked)
     if state != LinkState.LIVE:
         raise ValidationError(state)

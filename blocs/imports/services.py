@@ -280,7 +280,9 @@ def batch_confirm(*, batch: ImportBatch, by, invite: bool = False) -> ImportBatc
     _ensure_may(by, batch)
     try:
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().select_related("province", "bloc").get(pk=batch.pk)
+            locked = (
+                ImportBatch.objects.select_for_update(of=("self",)).select_related("province", "bloc").get(pk=batch.pk)
+            )
             if locked.status != ImportBatch.Status.PREVIEWED:
                 raise BatchClosed(locked)
             data = _stored_bytes(locked)

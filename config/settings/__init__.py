@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "blocs",
     "scoring",
     "awards",
+    "reports",
     "conference",
     "dashboards",
+    "tools",
 ]
 
 MIDDLEWARE = [
@@ -220,8 +222,8 @@ CELERY_TASK_ROUTES = {"core.render_document": {"queue": "documents"}}
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
-    # Deadline reminders: each tick sends what is due today and not yet sent (conference/reminders.py).
-    "remind": {"task": "conference.remind", "schedule": env.float("REMINDER_TICK_SECONDS", default=300.0)},
+    # Deadline reminders: each tick sends what is due today and not yet sent (reports/services/reminders.py).
+    "remind": {"task": "reports.remind", "schedule": env.float("REMINDER_TICK_SECONDS", default=300.0)},
 }
 # The mail outbox gives up on a message after this many failed attempts (retried after 1, 2, 4 … minutes).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

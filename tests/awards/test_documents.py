@@ -465,7 +465,7 @@ def test_the_venue_is_read_from_the_conference_s_description():
 
 
 def test_the_issuer_is_written_as_the_conference_plan_writes_it(bloc2020):
-    from conference.documents import issuer_name
+    from conference.documents.plan import issuer_name
 
     assert bloc2020.year.bloc.issuer_name == issuer_name(bloc2020.year.bloc) == "KHỐI THI ĐUA NỘI CHÍNH"
 

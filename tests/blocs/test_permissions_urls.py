@@ -194,6 +194,7 @@ def test_every_url_name_has_a_permission_row():
             (
                 "scoring:",
                 "conference:",
+                "reports:",  # tests/reports/
                 "awards:",
                 "accounts:",  # tests/blocs/test_accounts_urls.py
                 "imports:",  # tests/blocs/test_imports_urls.py

@@ -16,9 +16,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from blocs.enums import DeadlineKind, Phase
-from conference import comments
 from conference.enums import AnswerStatus
 from conference.models import Comment, DraftReport
+from conference.services import comments as comments
 from core.models import AuditLog, Notification, OutboxMessage
 from scoring.demo import tiny_pdf
 from tests.conftest import ROLES

@@ -13,18 +13,18 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from docx import Document
 
-import conference.urls_minutes
+import conference.urls.minutes
 from awards import services as awards
 from awards.enums import BallotMethod, BallotStatus
 from blocs.enums import Phase
 from blocs.models import RegisterEntry
 from conference import demo as conference_demo
-from conference import minutes as services
+from conference.demo.minutes import seed_minutes_demo
+from conference.documents.minutes import minutes_document
 from conference.enums import PlanStatus
-from conference.minutes_demo import seed_minutes_demo
-from conference.minutes_documents import minutes_document
 from conference.models import ConferenceMinutes, Delegate
-from conference.services import delegate_add
+from conference.services import minutes as services
+from conference.services.plan import delegate_add
 from core.documents import render_docx, render_pdf
 from core.models import AuditLog, RenderedDocument
 from tests.awards.conftest import bloc2020, private_storage  # noqa: F401  (fixtures)
@@ -487,7 +487,7 @@ def test_url_by_role_with_issued_minutes(world, issued, client_as, name, role, e
 
 
 def test_every_minutes_url_has_a_permission_row():
-    names = {f"conference:{p.name}" for p in conference.urls_minutes.urlpatterns if isinstance(p, URLPattern)}
+    names = {f"conference:{p.name}" for p in conference.urls.minutes.urlpatterns if isinstance(p, URLPattern)}
     assert names == set(DRAFT_URLS) == set(ISSUED_URLS)
 
 

@@ -13,7 +13,7 @@ from docx import Document
 
 from blocs import demo as blocs_demo
 from conference import demo as conference_demo
-from conference.documents import plan_document
+from conference.documents.plan import plan_document
 from conference.models import ConferencePlan
 from core.documents import render_docx, render_html, render_pdf
 

@@ -22,21 +22,22 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from docx import Document
 
-import conference.urls_summary
+import conference.urls.summary
 from awards import demo as awards_demo
 from awards.models import Ballot, Proposal
 from blocs import demo as blocs_demo
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Deadline, EmulationYear, Membership, Person, RegisterEntry, Unit
 from conference import demo as conference_demo
-from conference import summary as services
+from conference.demo.summary import seed_summary_demo
+from conference.documents.summary import summary_document
 from conference.enums import AnswerStatus, PlanStatus
-from conference.models import Comment, DraftReport, Extension, Submission, SubmissionVersion, SummaryReport
-from conference.summary_demo import seed_summary_demo
-from conference.summary_documents import summary_document
+from conference.models import Comment, DraftReport, SummaryReport
+from conference.services import summary as services
 from conference.tasks import summary_send_task
 from core.documents import render_docx, render_pdf
 from core.models import AuditLog, Notification, RenderedDocument
+from reports.models import Extension, Submission, SubmissionVersion
 from scoring import demo as scoring_demo
 from scoring.models import CriteriaTable
 from tests.conference import test_plan_document as plan_format
@@ -878,7 +879,7 @@ def test_url_by_role_once_issued(world, issued, client_as, name, role, expected)
 
 
 def test_every_summary_url_has_a_permission_row():
-    names = {f"conference:{p.name}" for p in conference.urls_summary.urlpatterns if isinstance(p, URLPattern)}
+    names = {f"conference:{p.name}" for p in conference.urls.summary.urlpatterns if isinstance(p, URLPattern)}
     assert names == set(DRAFT_URLS) == set(SENT_URLS) == set(ISSUED_URLS)
 
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 
 from blocs.enums import DeadlineKind
 from blocs.models import Deadline, RegisterEntry
-from conference import demo, services
+from conference import demo
 from conference.enums import PlanStatus
 from conference.models import ConferencePlan, Delegate, PlanContribution, PlanTask
+from conference.services import plan as services
 from core.models import AuditLog, RenderedDocument
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
@@ -175,21 +176,18 @@ def test_every_conference_url_name_has_a_permission_row():
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
-    import conference.urls_comments
-    import conference.urls_minutes
-    import conference.urls_reminders
-    import conference.urls_submissions
-    import conference.urls_summary
+    import conference.urls.comments
+    import conference.urls.minutes
+    import conference.urls.summary
 
-    # The submissions, comments, reminders, minutes and summary URLs have their own tables in their own modules.
+    # The comments, minutes and summary URLs have their own tables in their own modules (the submissions and the
+    # reminders are the reports app's: tests/reports/).
     elsewhere = {
         f"conference:{p.name}"
         for module in (
-            conference.urls_comments,
-            conference.urls_reminders,
-            conference.urls_submissions,
-            conference.urls_minutes,
-            conference.urls_summary,
+            conference.urls.comments,
+            conference.urls.minutes,
+            conference.urls.summary,
         )
         for p in module.urlpatterns
     }

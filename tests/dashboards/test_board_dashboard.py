@@ -18,9 +18,9 @@ from awards.enums import BallotKind, Eligibility, ProposalStatus
 from awards.models import AwardKind, Ballot, Proposal
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Unit
-from conference.models import Extension, Submission, SubmissionVersion
 from dashboards import selectors_board as selectors
 from dashboards.views_board import history_chart, on_time_chart
+from reports.models import Extension, Submission, SubmissionVersion
 from scoring.enums import SheetStatus
 from scoring.models import Assessment, CriteriaTable, Score
 from scoring.selectors import classify, ranking_for_year

@@ -14,12 +14,14 @@ from awards.enums import BallotKind, BallotStatus, DossierPart, Eligibility, Pro
 from awards.models import AwardKind, Ballot, DossierFile, Proposal
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Bloc, Covenant, CovenantRegistration, Deadline, EmulationYear, Unit
-from conference.enums import AnswerStatus, PlanStatus, SubmissionStatus
-from conference.models import Comment, ConferenceMinutes, DraftReport, Extension, Submission, SubmissionVersion
-from conference.submissions import owing_units as conference_owing_units
+from conference.enums import AnswerStatus, PlanStatus
+from conference.models import Comment, ConferenceMinutes, DraftReport
 from core.models import User
 from dashboards import urls_leader
 from dashboards.selectors_leader import leader_dashboard, owing_units
+from reports.enums import SubmissionStatus
+from reports.models import Extension, Submission, SubmissionVersion
+from reports.services.submissions import owing_units as conference_owing_units
 from scoring.enums import SheetStatus
 from scoring.models import Assessment, CriteriaTable
 from tests.factories import (
@@ -317,7 +319,7 @@ def test_the_calendar_progress(site):
 
 
 def test_the_owing_rule_matches_the_submissions_rule(site):
-    """The dashboard's own copy of conference.submissions.owing_units (without a query per deadline) agrees with
+    """The dashboard's own copy of reports.services.submissions.owing_units (without a query per deadline) agrees with
     it for every audience, with and without a following year."""
     year = site.year
     extra = [

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conference.documents import plan_document
+from conference.documents.plan import plan_document
 from conference.models import ConferencePlan
 from core.documents import render_html, render_pdf, weasyprint_alone
 
