@@ -9,9 +9,12 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards and elections")
 
     def ready(self) -> None:
+        from blocs.sections import year_link
         from core.documents import registry
 
         from . import documents, permissions  # noqa: F401  (permissions registers the rules)
+
+        year_link(order=70, label=_("Awards and elections"), url_name="awards:index", action="awards.view")
 
         # The minutes cover the year's published ballots: whoever sees the year's results may read them (no
         # draft exists, only published ballots appear). The submission belongs to one proposal's dossier.

@@ -12,6 +12,9 @@ class BlocsConfig(AppConfig):
         from core.documents import registry
 
         from . import pagecache, permissions  # noqa: F401  (permissions registers the rules)
+        from .sections import year_link
+
+        year_link(order=10, label=_("Emulation covenant"), url_name="blocs:covenant")
         from .covenant_documents import covenant_document
         from .models import Covenant
 

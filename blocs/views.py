@@ -11,7 +11,7 @@ from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import ensure_can
 
-from . import selectors, services
+from . import sections, selectors, services
 from .forms import (
     BlocForm,
     BlocSettingsForm,
@@ -215,6 +215,7 @@ def year_detail(request, slug, year):
         "deadlines": deadlines,
         "members": selectors.members_in_year(bloc=emulation_year.bloc, year=emulation_year.year),
         "has_next": EmulationYear.objects.filter(bloc=emulation_year.bloc, year=emulation_year.year + 1).exists(),
+        "year_links": sections.links_for(request.user, emulation_year),
     }
     return render(request, "blocs/year_detail.html", context)
 

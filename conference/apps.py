@@ -10,7 +10,10 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
+        from blocs.sections import year_link
         from core.documents import registry
+
+        year_link(order=60, label=_("Conference plan"), url_name="conference:plan", action="conference.plan.view")
 
         from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
         from .documents.plan import plan_document

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from blocs.models import EmulationYear, Unit
 from blocs.services import notify_unit
+from core import locking
 from core.audit import audit
 from core.i18n import later
 from core.permissions import ensure_can
@@ -25,7 +26,7 @@ from .models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evi
 from .selectors import criteria_tree, self_assessment_deadline, sheet_totals
 
 
-class StaleEdit(ValidationError):
+class StaleEdit(locking.StaleEdit):
     """Someone saved the sheet after this form was opened."""
 
     # The sheet as they saved it, when the refusing service knows it (sheet_save_or_send sets it): the form that
@@ -197,17 +198,17 @@ def sheet_for(*, year: EmulationYear, unit: Unit) -> Assessment:
 
 def _bump_version(assessment: Assessment, expected_version: int | None) -> None:
     """Optimistic lock: refuse a save made from a form opened before someone else's save."""
-    query = Assessment.objects.filter(pk=assessment.pk)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    if query.update(version=F("version") + 1, updated_at=timezone.now()) != 1:
-        raise StaleEdit(
+    locking.bump_version(
+        assessment,
+        expected_version,
+        StaleEdit(
             _(
                 "Someone else saved this sheet after you opened it, so your save was refused. Your input is kept "
                 "below: compare it with their changes (open the sheet in a new tab), then save again to keep yours."
             )
-        )
-    assessment.refresh_from_db(fields=["version", "updated_at"])
+        ),
+        touch="updated_at",
+    )
 
 
 def _leaves(assessment: Assessment) -> dict[int, Criterion]:
