@@ -17,7 +17,7 @@ from reports.models import Extension
 from reports.selectors import FILE, REGISTRATION, answers
 from reports.services import submissions as services
 from reports.services.reminders import reminders_due
-from reports.views.submissions import submission_grid
+from reports.selectors import submission_grid
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
 from tests.reports.test_submissions import MATRIX_URL, PAGE, add_members, submit
 

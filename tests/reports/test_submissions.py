@@ -28,7 +28,7 @@ from reports.editor import FILE_NAME, summary_document
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.services import submissions as services
-from reports.views.submissions import _owing_ids, late_text, submission_grid
+from reports.selectors import _owing_ids, late_text, submission_grid
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
 
