@@ -47,7 +47,7 @@ from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.selectors import answers
 from scoring.enums import SheetStatus
-from scoring.models import Assessment
+from scoring.models import Sheet
 from scoring.selectors import DEC, TIE_BREAKS, ZERO, classify, totals_queryset
 
 REPORT_KINDS = (DeadlineKind.YEAR_REPORT, DeadlineKind.SUMMARY_REPORT)
@@ -98,11 +98,11 @@ def _tie_breaks(years: list[EmulationYear]) -> list:
     return expressions
 
 
-def rankings_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
+def rankings_queryset(years: list[EmulationYear]) -> QuerySet[Sheet]:
     """The ranking of several years in one SQL query: scoring.selectors.ranking_queryset with each year's caps
     and tie-breaks, ranked within its year. The years need their bloc loaded (for the settings)."""
     if not years:
-        return Assessment.objects.none()
+        return Sheet.objects.none()
     order = [F("reviewed_total").desc(), *_tie_breaks(years)]
     return (
         totals_queryset(years)
@@ -266,7 +266,7 @@ def _annotated_years(years: QuerySet[EmulationYear], now: datetime.datetime) -> 
     still_extended = Extension.objects.filter(
         deadline__year=year, deadline__kind__in=REPORT_KINDS, deadline__due_at__lte=now, due_at__gt=now
     ).exclude(Exists(answered))
-    sheets = Assessment.objects.filter(year=year)
+    sheets = Sheet.objects.filter(year=year)
     proposals = Proposal.objects.filter(award_kind__year=year)
     decided = (ProposalStatus.APPROVED, ProposalStatus.REJECTED)
     return years.select_related("bloc", "leader", "deputy", "criteria_table").annotate(
@@ -443,7 +443,7 @@ def members_of_years(
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=deadlines)}
     # Who answered which report and when: conference.selectors.answers (one query: reports are files).
     answered = answers(deadlines, extensions=extensions)
-    sheets = {(a.year_id, a.unit_id): a for a in Assessment.objects.filter(year__in=years)}
+    sheets = {(a.year_id, a.unit_id): a for a in Sheet.objects.filter(year__in=years)}
     following = _following_leaders(years, deadlines=deadlines)
     if ranks is None:
         ranks = rankings(years)
@@ -513,7 +513,7 @@ def _report_cell(
     return ReportCell(deadline, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due)
 
 
-def _sheet_status(sheet: Assessment | None) -> str:
+def _sheet_status(sheet: Sheet | None) -> str:
     """A sheet's status for the members' table: "not_started", "late" (submitted late) or its SheetStatus."""
     if sheet is None:
         return "not_started"

@@ -25,7 +25,7 @@ from reports.models import Extension, Submission, SubmissionVersion
 from reports.selectors import answers as first_answers
 from reports.selectors import sent_registrations, with_first_answer
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, CriteriaTable
+from scoring.models import CriteriaTable, Sheet
 
 # Urgency of a thing to do, most urgent first.
 OVERDUE, SOON, NORMAL = "overdue", "soon", "normal"
@@ -261,7 +261,7 @@ class _Answers:
     """What the units have sent for the year's deadlines, and each unit's answer to one deadline."""
 
     extensions: dict[tuple[int, int], Extension]  # (deadline pk, unit pk)
-    sheets: dict[int, Assessment]  # unit pk → its self-assessment sheet
+    sheets: dict[int, Sheet]  # unit pk → its self-assessment sheet
     registrations: dict[tuple[int, int], datetime.datetime]  # (year pk, unit pk) → covenant registration sent
     answered: dict  # (deadline pk, unit pk) → the unit's first answer (first_answers)
     files: dict[tuple[int, int], _Answer]  # (deadline pk, unit pk) → a file that waits for the leader
@@ -296,7 +296,7 @@ def _answers(*, year: EmulationYear, deadlines: list[Deadline], covenant_years: 
         .only("pk", "deadline_id", "unit_id", "status")
     )
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__year=year)}
-    sheets = {a.unit_id: a for a in Assessment.objects.filter(year=year).select_related("unit")}
+    sheets = {a.unit_id: a for a in Sheet.objects.filter(year=year).select_related("unit")}
     registrations = sent_registrations(covenant_years)
     # Who answered which deadline and when: the one rule (first_answers), from what is loaded.
     answered = first_answers(deadlines, submissions=submissions, registrations=registrations, extensions=extensions)
@@ -541,7 +541,7 @@ def late_todos(*, progress: list[_Progress], url) -> list[Todo]:
     ]
 
 
-def review_todo(*, year: EmulationYear, sheets: dict[int, Assessment], due, url) -> Todo | None:
+def review_todo(*, year: EmulationYear, sheets: dict[int, Sheet], due, url) -> Todo | None:
     """Sheets waiting for review or to finalize (the leader's own goes to the deputy)."""
     to_review = [a for a in sheets.values() if a.status == SheetStatus.SUBMITTED and a.unit_id != year.leader_id]
     to_finalize = [a for a in sheets.values() if a.status == SheetStatus.REVIEWED and a.unit_id != year.leader_id]
@@ -580,7 +580,7 @@ def review_todo(*, year: EmulationYear, sheets: dict[int, Assessment], due, url)
 
 
 def ranking_todo(
-    *, sheets: dict[int, Assessment], members: list[Unit], table: CriteriaTable | None, due, url
+    *, sheets: dict[int, Sheet], members: list[Unit], table: CriteriaTable | None, due, url
 ) -> Todo | None:
     """The ranking ready to publish: scoring.selectors.publishable's rule, from the sheets already loaded."""
     statuses = [a.status for a in sheets.values()]

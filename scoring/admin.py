@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from .models import CriteriaTable, Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 
-for model in (CriteriaTable, Criterion, Assessment, Score, Evidence, AssessmentVersion, ScoreChange):
+for model in (CriteriaTable, Criterion, Sheet, Score, Evidence, SheetVersion, ScoreChange):
     admin.site.register(model)

@@ -12,7 +12,7 @@ from blocs.models import EmulationYear, Person, Unit
 
 from . import excel, services
 from .enums import CriterionKind, SheetStatus
-from .models import Assessment, CriteriaTable
+from .models import CriteriaTable, Sheet
 
 S, B, D = CriterionKind.STANDARD, CriterionKind.BONUS, CriterionKind.DEDUCTION
 
@@ -180,7 +180,7 @@ def seed() -> None:
     table, _created = CriteriaTable.objects.get_or_create(year=year)
     if not table.criteria.exists():
         excel.replace_criteria(table=table, rows=_table_rows(TABLE_NOI_CHINH))
-    if not Assessment.objects.filter(year=year).exists():
+    if not Sheet.objects.filter(year=year).exists():
         _sheets_2020(year, table)
     # The second bloc's 2020 table, copied from the same model and left open for self-assessment.
     other = EmulationYear.objects.filter(bloc__slug="ktdvhxh", year=2020).first()
@@ -198,7 +198,7 @@ def _sheets_2020(year: EmulationYear, table: CriteriaTable) -> None:
     sheets = {}
     for unit in Unit.objects.filter(memberships__bloc=year.bloc).order_by("name"):
         officer = _officer(unit)
-        assessment = services.sheet_for(year=year, unit=unit)
+        sheet = services.sheet_for(year=year, unit=unit)
         entries = {
             leaves[code].pk: services.Entry(points=Decimal(str(p)), text="Theo báo cáo tổng kết năm 2020 của đơn vị.")
             for code, p in zip(LEAVES, SELF_2020[unit.code], strict=True)
@@ -214,25 +214,23 @@ def _sheets_2020(year: EmulationYear, table: CriteriaTable) -> None:
             for c in leaves.values()
             if c.evidence_required and entries[c.pk].points
         }
-        services.sheet_save(assessment=assessment, entries=entries, files=files, expected_version=None, by=officer)
+        services.sheet_save(sheet=sheet, entries=entries, files=files, expected_version=None, by=officer)
         when = SUBMITTED_2020 if unit.code != LATE_UNIT else datetime.datetime(2020, 10, 21, 15, 30)
-        services.sheet_submit(
-            assessment=assessment, expected_version=None, by=officer, at=timezone.make_aware(when, tz)
-        )
-        sheets[unit.code] = assessment
+        services.sheet_submit(sheet=sheet, expected_version=None, by=officer, at=timezone.make_aware(when, tz))
+        sheets[unit.code] = sheet
     for code, criterion_code, points, reason in REVIEW_2020:
-        assessment = sheets[code]
-        reviewer = deputy_user if assessment.unit_id == year.leader_id else leader_user
+        sheet = sheets[code]
+        reviewer = deputy_user if sheet.unit_id == year.leader_id else leader_user
         services.sheet_review(
-            assessment=assessment,
+            sheet=sheet,
             entries={leaves[criterion_code].pk: services.Entry(points=Decimal(str(points)), text=reason)},
             expected_version=None,
             by=reviewer,
         )
     finalize_at = timezone.make_aware(datetime.datetime(2020, 10, 24, 16, 0), tz)
-    for assessment in sheets.values():
-        assessment.refresh_from_db()
-        reviewer = deputy_user if assessment.unit_id == year.leader_id else leader_user
-        services.sheet_finalize(assessment=assessment, by=reviewer, at=finalize_at)
+    for sheet in sheets.values():
+        sheet.refresh_from_db()
+        reviewer = deputy_user if sheet.unit_id == year.leader_id else leader_user
+        services.sheet_finalize(sheet=sheet, by=reviewer, at=finalize_at)
     services.ranking_publish(year=year, by=leader_user, at=finalize_at + datetime.timedelta(hours=1))
-    assert Assessment.objects.filter(year=year, status=SheetStatus.FINAL).count() == len(sheets)
+    assert Sheet.objects.filter(year=year, status=SheetStatus.FINAL).count() == len(sheets)

@@ -83,13 +83,13 @@ class Criterion(models.Model):
         return self.code.count(".")
 
 
-class Assessment(TimeStampedModel):
+class Sheet(TimeStampedModel):
     """Bảng tự chấm điểm: one unit's sheet for one year (drafted, submitted, reviewed, finalized)."""
 
     year = models.ForeignKey(
-        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="assessments"
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="sheets"
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sheets")
     status = models.CharField(_("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     is_late = models.BooleanField(_("submitted late"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -115,7 +115,7 @@ class Assessment(TimeStampedModel):
 class Score(models.Model):
     """The points of one criterion on one sheet: the unit's own, and the reviewer's where they differ."""
 
-    assessment = models.ForeignKey(Assessment, verbose_name=_("sheet"), on_delete=models.CASCADE, related_name="scores")
+    sheet = models.ForeignKey(Sheet, verbose_name=_("sheet"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="scores"
     )
@@ -128,7 +128,7 @@ class Score(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion"),
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="one_score_per_criterion"),
             models.CheckConstraint(
                 condition=Q(self_points__isnull=True) | Q(self_points__gte=0), name="self_points_not_negative"
             ),
@@ -139,7 +139,7 @@ class Score(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} {self.criterion.code}"
+        return f"{self.sheet} {self.criterion.code}"
 
     @property
     def final_points(self) -> Decimal | None:
@@ -147,8 +147,8 @@ class Score(models.Model):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    year = instance.score.assessment.year
-    return f"scoring/{year.bloc_id}/{year.year}/{instance.score.assessment.unit_id}/{filename}"
+    year = instance.score.sheet.year
+    return f"scoring/{year.bloc_id}/{year.year}/{instance.score.sheet.unit_id}/{filename}"
 
 
 class Evidence(models.Model):
@@ -170,12 +170,10 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class AssessmentVersion(models.Model):
+class SheetVersion(models.Model):
     """A submitted version of a sheet, frozen as it was sent: never edited afterwards."""
 
-    assessment = models.ForeignKey(
-        Assessment, verbose_name=_("sheet"), on_delete=models.CASCADE, related_name="versions"
-    )
+    sheet = models.ForeignKey(Sheet, verbose_name=_("sheet"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -186,11 +184,11 @@ class AssessmentVersion(models.Model):
     class Meta:
         verbose_name = _("submitted version")
         verbose_name_plural = _("submitted versions")
-        ordering = ["assessment", "-number"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="version_number_once")]
+        ordering = ["sheet", "-number"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="version_number_once")]
 
     def __str__(self) -> str:
-        return f"{self.assessment} v{self.number}"
+        return f"{self.sheet} v{self.number}"
 
 
 class ScoreChange(models.Model):

@@ -5,7 +5,7 @@ from blocs.models import EmulationYear
 from blocs.roles import facts, is_board_of, is_deputy, is_leader, is_member
 from core.permissions import rule
 
-from .models import Assessment, CriteriaTable, Evidence
+from .models import CriteriaTable, Evidence, Sheet
 from .selectors import table_is_frozen
 
 
@@ -30,37 +30,37 @@ def may_edit_table(user, table: CriteriaTable) -> bool:
 
 
 @rule("scoring.sheet.fill")
-def may_fill_sheet(user, assessment: Assessment) -> bool:
-    year = assessment.year
+def may_fill_sheet(user, sheet: Sheet) -> bool:
+    year = sheet.year
     return (
         not year.is_closed
-        and facts(user).unit_id == assessment.unit_id
+        and facts(user).unit_id == sheet.unit_id
         and is_member(user, year)
-        and assessment.is_editable_by_unit
+        and sheet.is_editable_by_unit
     )
 
 
-def is_reviewer(user, assessment: Assessment) -> bool:
+def is_reviewer(user, sheet: Sheet) -> bool:
     """No unit reviews its own sheet: the deputy reviews the leader's, the leader every other one."""
-    year = assessment.year
-    if assessment.unit_id == year.leader_id:
+    year = sheet.year
+    if sheet.unit_id == year.leader_id:
         return is_deputy(user, year)
     return is_leader(user, year)
 
 
 @rule("scoring.sheet.view")
-def may_view_sheet(user, assessment: Assessment) -> bool:
-    year = assessment.year
+def may_view_sheet(user, sheet: Sheet) -> bool:
+    year = sheet.year
     return (
         _board(user, year)
-        or (facts(user).unit_id == assessment.unit_id and is_member(user, year))
-        or is_reviewer(user, assessment)
+        or (facts(user).unit_id == sheet.unit_id and is_member(user, year))
+        or is_reviewer(user, sheet)
     )
 
 
 @rule("scoring.sheet.review")
-def may_review_sheet(user, assessment: Assessment) -> bool:
-    return not assessment.year.is_closed and is_reviewer(user, assessment)
+def may_review_sheet(user, sheet: Sheet) -> bool:
+    return not sheet.year.is_closed and is_reviewer(user, sheet)
 
 
 @rule("scoring.review.list")
@@ -83,4 +83,4 @@ def may_publish_ranking(user, year: EmulationYear) -> bool:
 
 @rule("scoring.evidence.download")
 def may_download_evidence(user, evidence: Evidence) -> bool:
-    return may_view_sheet(user, evidence.score.assessment)
+    return may_view_sheet(user, evidence.score.sheet)

@@ -12,7 +12,7 @@ from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
 
 from .enums import CriterionKind, SheetStatus
-from .models import Assessment, CriteriaTable, Criterion, Score
+from .models import CriteriaTable, Criterion, Score, Sheet
 
 ZERO = Decimal("0")
 DEC = DecimalField(max_digits=9, decimal_places=2)
@@ -71,7 +71,7 @@ def table_is_frozen(table: CriteriaTable) -> bool:
     deadline = self_assessment_deadline(year=table.year)
     if deadline is not None and deadline.opens_at is not None and deadline.opens_at <= timezone.now():
         return True
-    return Assessment.objects.filter(year_id=table.year_id, submitted_at__isnull=False).exists()
+    return Sheet.objects.filter(year_id=table.year_id, submitted_at__isnull=False).exists()
 
 
 def _sum(kind: str, points, first_group=None):
@@ -92,7 +92,7 @@ TIE_BREAKS = {
 
 @dataclass
 class RankRow:
-    assessment: Assessment
+    sheet: Sheet
     unit: Unit
     rank: int
     self_total: Decimal
@@ -122,13 +122,13 @@ def _per_year(years: list[EmulationYear], key: str):
     return Case(*[When(year_id__in=ids, then=Value(v)) for v, ids in groups.items()], output_field=DEC)
 
 
-def totals_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
+def totals_queryset(years: list[EmulationYear]) -> QuerySet[Sheet]:
     """All sheets of the years that were submitted at least once, with their totals (not ranked), in one SQL
     query: standard, bonus and deductions (each up to its year's cap), reviewed_total, self_total and
     first_group_total. Total = standard points + bonus up to its cap − deductions up to theirs, where a reviewed
     value replaces the unit's own. The years need their bloc loaded unless they override the caps."""
     if not years:
-        return Assessment.objects.none()
+        return Sheet.objects.none()
     bonus_cap, deduction_cap = _per_year(years, "bonus_cap"), _per_year(years, "deduction_cap")
     reviewed = Coalesce("scores__reviewed_points", "scores__self_points", Value(ZERO), output_field=DEC)
     own = Coalesce("scores__self_points", Value(ZERO), output_field=DEC)
@@ -141,7 +141,7 @@ def totals_queryset(years: list[EmulationYear]) -> QuerySet[Assessment]:
         .values("id")[:1]
     )
     return (
-        Assessment.objects.filter(year__in=years, submitted_at__isnull=False)
+        Sheet.objects.filter(year__in=years, submitted_at__isnull=False)
         .select_related("unit")
         .annotate(
             standard=_sum(CriterionKind.STANDARD, reviewed),
@@ -184,7 +184,7 @@ def ranking_for_year(year: EmulationYear) -> list[RankRow]:
         total = Decimal(a.reviewed_total).quantize(two)
         rows.append(
             RankRow(
-                assessment=a,
+                sheet=a,
                 unit=a.unit,
                 rank=a.rank,
                 self_total=Decimal(a.self_total).quantize(two),
@@ -225,7 +225,7 @@ def sheet_totals(tree: list[Criterion], points: dict[int, Decimal | None], *, bo
 @dataclass
 class ReviewRow:
     unit: Unit
-    assessment: Assessment | None
+    sheet: Sheet | None
     status: str
     status_label: str
     self_total: Decimal | None
@@ -238,7 +238,7 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
     from .enums import SheetStatus as S
 
     members = list(members_in_year(bloc=year.bloc, year=year.year))
-    sheets = {a.unit_id: a for a in Assessment.objects.filter(year=year)}
+    sheets = {a.unit_id: a for a in Sheet.objects.filter(year=year)}
     totals = {a.unit_id: a for a in ranking_queryset(year)}
     rows = []
     for unit in members:
@@ -253,7 +253,7 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
         rows.append(
             ReviewRow(
                 unit=unit,
-                assessment=sheet,
+                sheet=sheet,
                 status=status,
                 status_label=label,
                 self_total=Decimal(ranked.self_total).quantize(Decimal("0.01")) if ranked else None,
@@ -270,17 +270,17 @@ def _label(status: str) -> str:
     return {"not_started": _("Not started"), "late": _("Submitted late")}[status]
 
 
-def scores_by_criterion(assessment: Assessment) -> dict[int, Score]:
-    return {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence").all()}
+def scores_by_criterion(sheet: Sheet) -> dict[int, Score]:
+    return {s.criterion_id: s for s in sheet.scores.prefetch_related("evidence").all()}
 
 
 def publishable(year: EmulationYear) -> tuple[bool, list[Unit]]:
     """The ranking can be published once no sheet waits for review or correction."""
     waiting = [
         a.unit
-        for a in Assessment.objects.filter(
+        for a in Sheet.objects.filter(
             year=year, status__in=[SheetStatus.SUBMITTED, SheetStatus.REVIEWED, SheetStatus.RETURNED]
         ).select_related("unit")
     ]
-    has_final = Assessment.objects.filter(year=year, status=SheetStatus.FINAL).exists()
+    has_final = Sheet.objects.filter(year=year, status=SheetStatus.FINAL).exists()
     return (has_final and not waiting), waiting

@@ -22,7 +22,7 @@ from core.permissions import ensure_can
 
 from . import excel
 from .enums import CriterionKind, ScoreField, SheetStatus
-from .models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from .models import CriteriaTable, Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 from .selectors import criteria_tree, self_assessment_deadline, sheet_totals
 
 
@@ -31,15 +31,15 @@ class StaleEdit(locking.StaleEdit):
 
     # The sheet as they saved it, when the refusing service knows it (sheet_save_or_send sets it): the form that
     # was opened before the sheet's first save has no sheet of its own to show.
-    assessment: Assessment | None = None
+    sheet: Sheet | None = None
 
 
 class NotSent(ValidationError):
-    """The draft was saved, but sending it was refused: the errors say why, `assessment` is the saved sheet."""
+    """The draft was saved, but sending it was refused: the errors say why, `sheet` is the saved sheet."""
 
-    def __init__(self, error: ValidationError, *, assessment: Assessment):
+    def __init__(self, error: ValidationError, *, sheet: Sheet):
         super().__init__(error)
-        self.assessment = assessment
+        self.sheet = sheet
 
 
 @dataclass(frozen=True)
@@ -191,15 +191,15 @@ def copy_table_into_opened_year(*, year: EmulationYear, by) -> CriteriaTable | N
 # --- the unit's sheet ----------------------------------------------------------------------------------
 
 
-def sheet_for(*, year: EmulationYear, unit: Unit) -> Assessment:
-    assessment, _created = Assessment.objects.get_or_create(year=year, unit=unit)
-    return assessment
+def sheet_for(*, year: EmulationYear, unit: Unit) -> Sheet:
+    sheet, _created = Sheet.objects.get_or_create(year=year, unit=unit)
+    return sheet
 
 
-def _bump_version(assessment: Assessment, expected_version: int | None) -> None:
+def _bump_version(sheet: Sheet, expected_version: int | None) -> None:
     """Optimistic lock: refuse a save made from a form opened before someone else's save."""
     locking.bump_version(
-        assessment,
+        sheet,
         expected_version,
         StaleEdit(
             _(
@@ -211,8 +211,8 @@ def _bump_version(assessment: Assessment, expected_version: int | None) -> None:
     )
 
 
-def _leaves(assessment: Assessment) -> dict[int, Criterion]:
-    return {c.pk: c for c in assessment.year.criteria_table.criteria.filter(is_leaf=True)}
+def _leaves(sheet: Sheet) -> dict[int, Criterion]:
+    return {c.pk: c for c in sheet.year.criteria_table.criteria.filter(is_leaf=True)}
 
 
 def _validate_points(leaves: dict[int, Criterion], entries: dict[int, Entry]) -> None:
@@ -237,26 +237,26 @@ def _validate_points(leaves: dict[int, Criterion], entries: dict[int, Entry]) ->
 @transaction.atomic
 def sheet_save(
     *,
-    assessment: Assessment,
+    sheet: Sheet,
     entries: dict[int, Entry],
     files: dict[int, list[UploadedFile]] | None = None,
     remove_evidence: list[int] | None = None,
     expected_version: int | None,
     by,
-) -> Assessment:
+) -> Sheet:
     """Save the unit's draft: points, explanations and new evidence; every change of points is kept."""
-    ensure_can(by, "scoring.sheet.fill", assessment)
-    leaves = _leaves(assessment)
+    ensure_can(by, "scoring.sheet.fill", sheet)
+    leaves = _leaves(sheet)
     _validate_points(leaves, entries)
-    _bump_version(assessment, expected_version)
-    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    _bump_version(sheet, expected_version)
+    scores = {s.criterion_id: s for s in sheet.scores.all()}
     changes = []
     for criterion_id, entry in entries.items():
         score = scores.get(criterion_id)
         if score is None:
             if entry.points is None and not entry.text:
                 continue
-            score = Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+            score = Score.objects.create(sheet=sheet, criterion_id=criterion_id)
             scores[criterion_id] = score
         if score.self_points != entry.points:
             changes.append(
@@ -275,25 +275,25 @@ def sheet_save(
     for criterion_id, uploads in (files or {}).items():
         if criterion_id not in leaves:
             continue
-        score = scores.get(criterion_id) or Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+        score = scores.get(criterion_id) or Score.objects.create(sheet=sheet, criterion_id=criterion_id)
         scores[criterion_id] = score
         for upload in uploads:
             evidence = Evidence(score=score, original_name=upload.name[:255], size=upload.size, uploaded_by=by)
             evidence.file.save(upload.name, upload, save=False)
             evidence.save()
     if remove_evidence:
-        doomed = Evidence.objects.filter(pk__in=remove_evidence, score__assessment=assessment)
+        doomed = Evidence.objects.filter(pk__in=remove_evidence, score__sheet=sheet)
         for evidence in doomed:
             evidence.file.delete(save=False)
         doomed.delete()
-    audit(by, "scoring.sheet.saved", assessment, changed=len(changes))
-    return assessment
+    audit(by, "scoring.sheet.saved", sheet, changed=len(changes))
+    return sheet
 
 
-def _snapshot(assessment: Assessment) -> tuple[dict, Decimal]:
-    table = assessment.year.criteria_table
+def _snapshot(sheet: Sheet) -> tuple[dict, Decimal]:
+    table = sheet.year.criteria_table
     tree = criteria_tree(table)
-    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("evidence")}
     items = {}
     points = {}
     for node in tree:
@@ -309,23 +309,23 @@ def _snapshot(assessment: Assessment) -> tuple[dict, Decimal]:
     totals = sheet_totals(
         tree,
         points,
-        bonus_cap=assessment.year.setting("bonus_cap"),
-        deduction_cap=assessment.year.setting("deduction_cap"),
+        bonus_cap=sheet.year.setting("bonus_cap"),
+        deduction_cap=sheet.year.setting("deduction_cap"),
     )
     return items, totals["total"]
 
 
 @transaction.atomic
 def sheet_submit(
-    *, assessment: Assessment, expected_version: int | None, by, at: datetime.datetime | None = None
-) -> AssessmentVersion:
+    *, sheet: Sheet, expected_version: int | None, by, at: datetime.datetime | None = None
+) -> SheetVersion:
     """Send the sheet to the reviewer. After its deadline the bloc's setting decides: accepted and marked
     late, or refused. Each submission is kept as a version that never changes."""
-    ensure_can(by, "scoring.sheet.fill", assessment)
+    ensure_can(by, "scoring.sheet.fill", sheet)
     at = at or timezone.now()
-    year = assessment.year
-    deadline = self_assessment_deadline(year=year, unit=assessment.unit)
-    first = assessment.versions.order_by("number").first()
+    year = sheet.year
+    deadline = self_assessment_deadline(year=year, unit=sheet.unit)
+    first = sheet.versions.order_by("number").first()
     # A correction the reviewer asked for is never refused for the deadline, and late only if the first
     # sending was.
     late = first.is_late if first is not None else (deadline is not None and at > deadline.due_at)
@@ -333,8 +333,8 @@ def sheet_submit(
         raise ValidationError(_("The self-assessment deadline has passed and this bloc accepts no late sheets."))
     if deadline is not None and deadline.opens_at and at < deadline.opens_at:
         raise ValidationError(_("Self-assessment is not open yet."))
-    leaves = _leaves(assessment)
-    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    leaves = _leaves(sheet)
+    scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("evidence")}
     errors = {}
     for criterion in leaves.values():
         score = scores.get(criterion.pk)
@@ -351,11 +351,11 @@ def sheet_submit(
             errors[f"evidence_{criterion.pk}"] = _("%(code)s needs evidence.") % {"code": criterion.code}
     if errors:
         raise ValidationError(errors)
-    _bump_version(assessment, expected_version)
-    items, total = _snapshot(assessment)
-    number = (assessment.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = AssessmentVersion.objects.create(
-        assessment=assessment,
+    _bump_version(sheet, expected_version)
+    items, total = _snapshot(sheet)
+    number = (sheet.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = SheetVersion.objects.create(
+        sheet=sheet,
         number=number,
         submitted_at=at,
         submitted_by=by,
@@ -363,17 +363,17 @@ def sheet_submit(
         self_total=total,
         snapshot=items,
     )
-    assessment.status = SheetStatus.SUBMITTED
-    assessment.submitted_at = at
-    assessment.is_late = late
-    assessment.return_note = ""
-    assessment.save(update_fields=["status", "submitted_at", "is_late", "return_note", "updated_at"])
-    audit(by, "scoring.sheet.submitted", assessment, version=number, late=late)
-    reviewer_unit = year.deputy if assessment.unit_id == year.leader_id else year.leader
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_at = at
+    sheet.is_late = late
+    sheet.return_note = ""
+    sheet.save(update_fields=["status", "submitted_at", "is_late", "return_note", "updated_at"])
+    audit(by, "scoring.sheet.submitted", sheet, version=number, late=late)
+    reviewer_unit = year.deputy if sheet.unit_id == year.leader_id else year.leader
     if reviewer_unit is not None:
         notify_unit(
             reviewer_unit,
-            title=later(gettext_noop("%(unit)s sent its self-assessment"), unit=assessment.unit.short_name),
+            title=later(gettext_noop("%(unit)s sent its self-assessment"), unit=sheet.unit.short_name),
             body=later(
                 gettext_noop("Version %(n)s, total %(total)s points, late.")
                 if late
@@ -383,37 +383,37 @@ def sheet_submit(
             ),
             link=reverse(
                 "scoring:review-sheet",
-                kwargs={"slug": year.bloc.slug, "year": year.year, "unit_id": assessment.unit_id},
+                kwargs={"slug": year.bloc.slug, "year": year.year, "unit_id": sheet.unit_id},
             ),
-            key=f"sheet-submitted:{assessment.pk}:{number}",
+            key=f"sheet-submitted:{sheet.pk}:{number}",
         )
     return version
 
 
 def sheet_save_or_send(
     *,
-    assessment: Assessment,
+    sheet: Sheet,
     entries: dict[int, Entry],
     files: dict[int, list[UploadedFile]] | None = None,
     remove_evidence: list[int] | None = None,
     expected_version: int | None,
     send: bool = False,
     by,
-) -> Assessment:
+) -> Sheet:
     """The sheet page's "Save draft" and "Send for review": the draft is saved (its first save makes the sheet,
     which may still be unsaved here) and, with `send`, then sent.
 
     One transaction. A refused save stores nothing, not even the sheet (StaleEdit says who was first and carries
     the sheet they saved). A refused sending rolls back alone: the saved draft is kept and NotSent says why.
     Audit rows and the reviewer's notification are sheet_save's and sheet_submit's."""
-    ensure_can(by, "scoring.sheet.fill", assessment)
+    ensure_can(by, "scoring.sheet.fill", sheet)
     refused = None
     try:
         with transaction.atomic():
-            if assessment.pk is None:
-                assessment = sheet_for(year=assessment.year, unit=assessment.unit)
+            if sheet.pk is None:
+                sheet = sheet_for(year=sheet.year, unit=sheet.unit)
             sheet_save(
-                assessment=assessment,
+                sheet=sheet,
                 entries=entries,
                 files=files,
                 remove_evidence=remove_evidence,
@@ -423,29 +423,29 @@ def sheet_save_or_send(
             if send:
                 try:
                     # Its own savepoint (sheet_submit is atomic): a refusal undoes the sending, not the save.
-                    sheet_submit(assessment=assessment, expected_version=assessment.version, by=by)
+                    sheet_submit(sheet=sheet, expected_version=sheet.version, by=by)
                 except ValidationError as error:
                     refused = error
     except StaleEdit as error:
-        error.assessment = assessment
+        error.sheet = sheet
         raise
     if refused is not None:
-        raise NotSent(refused, assessment=assessment) from refused
-    return assessment
+        raise NotSent(refused, sheet=sheet) from refused
+    return sheet
 
 
 # --- review --------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def sheet_review(*, assessment: Assessment, entries: dict[int, Entry], expected_version: int | None, by) -> Assessment:
+def sheet_review(*, sheet: Sheet, entries: dict[int, Entry], expected_version: int | None, by) -> Sheet:
     """The reviewer's points beside the unit's: a value that differs needs a reason, deductions included."""
-    ensure_can(by, "scoring.sheet.review", assessment)
-    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+    ensure_can(by, "scoring.sheet.review", sheet)
+    if sheet.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
         raise ValidationError(_("Only a submitted sheet can be reviewed."))
-    leaves = _leaves(assessment)
+    leaves = _leaves(sheet)
     _validate_points(leaves, entries)
-    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    scores = {s.criterion_id: s for s in sheet.scores.all()}
     errors = {}
     for criterion_id, entry in entries.items():
         score = scores.get(criterion_id)
@@ -456,14 +456,14 @@ def sheet_review(*, assessment: Assessment, entries: dict[int, Entry], expected_
             }
     if errors:
         raise ValidationError(errors)
-    _bump_version(assessment, expected_version)
+    _bump_version(sheet, expected_version)
     changes = []
     for criterion_id, entry in entries.items():
         score = scores.get(criterion_id)
         if score is None:
             if entry.points is None:
                 continue
-            score = Score.objects.create(assessment=assessment, criterion_id=criterion_id)
+            score = Score.objects.create(sheet=sheet, criterion_id=criterion_id)
         own = score.self_points
         new = entry.points if entry.points is not None and entry.points != (own or Decimal(0)) else None
         if new != score.reviewed_points:
@@ -481,56 +481,56 @@ def sheet_review(*, assessment: Assessment, entries: dict[int, Entry], expected_
             score.review_reason = entry.text if new is not None else ""
             score.save(update_fields=["reviewed_points", "review_reason"])
     ScoreChange.objects.bulk_create(changes)
-    assessment.status = SheetStatus.REVIEWED
-    assessment.save(update_fields=["status", "updated_at"])
-    audit(by, "scoring.sheet.reviewed", assessment, changed=len(changes))
-    return assessment
+    sheet.status = SheetStatus.REVIEWED
+    sheet.save(update_fields=["status", "updated_at"])
+    audit(by, "scoring.sheet.reviewed", sheet, changed=len(changes))
+    return sheet
 
 
 @transaction.atomic
-def sheet_return(*, assessment: Assessment, note: str, by) -> Assessment:
+def sheet_return(*, sheet: Sheet, note: str, by) -> Sheet:
     """Return for correction: the unit gets a new draft from its submitted version (kept unchanged)."""
-    ensure_can(by, "scoring.sheet.review", assessment)
-    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+    ensure_can(by, "scoring.sheet.review", sheet)
+    if sheet.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
         raise ValidationError(_("Only a submitted sheet can be returned."))
     if not note.strip():
         raise ValidationError({"note": _("Say what the unit should correct.")})
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
-    assessment.status = SheetStatus.RETURNED
-    assessment.return_note = note
-    assessment.save(update_fields=["status", "return_note", "updated_at"])
-    assessment.refresh_from_db(fields=["version"])
-    audit(by, "scoring.sheet.returned", assessment, note=note)
-    year = assessment.year
+    Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
+    sheet.status = SheetStatus.RETURNED
+    sheet.return_note = note
+    sheet.save(update_fields=["status", "return_note", "updated_at"])
+    sheet.refresh_from_db(fields=["version"])
+    audit(by, "scoring.sheet.returned", sheet, note=note)
+    year = sheet.year
     notify_unit(
-        assessment.unit,
+        sheet.unit,
         title=later(gettext_noop("Your self-assessment was returned for correction")),
         body=note,
         link=reverse("scoring:my-sheet", kwargs={"slug": year.bloc.slug, "year": year.year}),
-        key=f"sheet-returned:{assessment.pk}:{assessment.version}",
+        key=f"sheet-returned:{sheet.pk}:{sheet.version}",
     )
-    return assessment
+    return sheet
 
 
 @transaction.atomic
-def sheet_finalize(*, assessment: Assessment, by, at: datetime.datetime | None = None) -> Assessment:
-    ensure_can(by, "scoring.sheet.review", assessment)
-    if assessment.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
+def sheet_finalize(*, sheet: Sheet, by, at: datetime.datetime | None = None) -> Sheet:
+    ensure_can(by, "scoring.sheet.review", sheet)
+    if sheet.status not in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED):
         raise ValidationError(_("Only a submitted or reviewed sheet can be finalized."))
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
-    assessment.status = SheetStatus.FINAL
-    assessment.finalized_at = at or timezone.now()
-    assessment.save(update_fields=["status", "finalized_at", "updated_at"])
-    audit(by, "scoring.sheet.finalized", assessment)
-    year = assessment.year
+    Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
+    sheet.status = SheetStatus.FINAL
+    sheet.finalized_at = at or timezone.now()
+    sheet.save(update_fields=["status", "finalized_at", "updated_at"])
+    audit(by, "scoring.sheet.finalized", sheet)
+    year = sheet.year
     notify_unit(
-        assessment.unit,
+        sheet.unit,
         title=later(gettext_noop("Your self-assessment was finalized")),
         body=later(gettext_noop("The reviewer closed the review of your sheet for %(year)s."), year=year.year),
         link=reverse("scoring:my-sheet", kwargs={"slug": year.bloc.slug, "year": year.year}),
-        key=f"sheet-final:{assessment.pk}",
+        key=f"sheet-final:{sheet.pk}",
     )
-    return assessment
+    return sheet
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from core.permissions import can, ensure_can
 
 from . import excel, selectors, services
 from .forms import CriterionForm, ImportForm, PointsField, ReturnForm, ReviewForm, SheetForm
-from .models import Assessment, CriteriaTable, Criterion, Evidence, ScoreChange
+from .models import CriteriaTable, Criterion, Evidence, ScoreChange, Sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -165,9 +165,9 @@ def table_template(request, slug, year):
 # --- the unit's own sheet ------------------------------------------------------------------------------
 
 
-def _sheet_context(assessment: Assessment, tree, scores, form, *, review_form=None):
+def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None):
     """What both sheet pages show, from the tree and the scores (with their evidence) the view has loaded."""
-    year = assessment.year
+    year = sheet.year
     points = {}
     source = review_form or form
     for node in tree:
@@ -191,7 +191,7 @@ def _sheet_context(assessment: Assessment, tree, scores, form, *, review_form=No
         rows.append(row)
     return {
         "rows": rows,
-        "assessment": assessment,
+        "sheet": sheet,
         "year": year,
         "bloc": year.bloc,
         "tree": tree,
@@ -199,20 +199,18 @@ def _sheet_context(assessment: Assessment, tree, scores, form, *, review_form=No
         "form": form,
         "review_form": review_form,
         "totals": totals,
-        "history": _score_history(assessment, tree, scores),
+        "history": _score_history(sheet, tree, scores),
         # Versions are made only by sending the sheet, which sets submitted_at (nothing clears it).
-        "versions": list(assessment.versions.select_related("submitted_by")) if assessment.submitted_at else [],
+        "versions": list(sheet.versions.select_related("submitted_by")) if sheet.submitted_at else [],
     }
 
 
-def _score_history(assessment: Assessment, tree, scores) -> list[ScoreChange]:
+def _score_history(sheet: Sheet, tree, scores) -> list[ScoreChange]:
     """The changes of the sheet's scores, newest first, on the score and criterion objects already loaded."""
     if not scores:  # every change belongs to a score: none yet, no history
         return []
     history = list(
-        ScoreChange.objects.filter(score__assessment=assessment)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-id")
+        ScoreChange.objects.filter(score__sheet=sheet).select_related("changed_by").order_by("-changed_at", "-id")
     )
     nodes = {node.pk: node for node in tree}
     by_id = {}
@@ -240,23 +238,23 @@ def _typed_points(form, node, scores, *, reviewed: bool):
     return score.final_points if reviewed else score.self_points
 
 
-def _own_sheet(request, slug, year) -> tuple[Assessment, object]:
+def _own_sheet(request, slug, year) -> tuple[Sheet, object]:
     """The officer's own sheet (unsaved before its first save) and the unit's due date, once it may be seen.
 
     One query reads the sheet with its year, the year's criteria table and the unit's due date; before the first
     save there is no sheet, and a second query reads the year with the same."""
     officer = facts(request.user)
     unit_id = officer.unit_id
-    assessment = None
+    sheet = None
     if unit_id is not None:
-        assessment = (
-            Assessment.objects.select_related(*SHEET_RELATED)
+        sheet = (
+            Sheet.objects.select_related(*SHEET_RELATED)
             .annotate(sheet_due_at=selectors.self_assessment_due(OuterRef("year_id"), OuterRef("unit_id")))
             .filter(year__bloc__slug=slug, year__year=year, unit_id=unit_id)
             .first()
         )
-    if assessment is not None:
-        emulation_year, due_at = assessment.year, assessment.sheet_due_at
+    if sheet is not None:
+        emulation_year, due_at = sheet.year, sheet.sheet_due_at
     else:
         emulation_year = get_object_or_404(
             EmulationYear.objects.select_related(*YEAR_RELATED, "criteria_table").annotate(
@@ -269,18 +267,18 @@ def _own_sheet(request, slug, year) -> tuple[Assessment, object]:
     ensure_can(request.user, "scoring.table.view", emulation_year)
     if unit_id is None:
         raise PermissionDenied
-    if assessment is None:
-        assessment = Assessment(year=emulation_year, unit=officer.person.unit)
-    ensure_can(request.user, "scoring.sheet.view", assessment)
-    return assessment, due_at
+    if sheet is None:
+        sheet = Sheet(year=emulation_year, unit=officer.person.unit)
+    ensure_can(request.user, "scoring.sheet.view", sheet)
+    return sheet, due_at
 
 
-def _typed_on_current(request, assessment: Assessment, leaves) -> tuple[SheetForm, dict]:
+def _typed_on_current(request, sheet: Sheet, leaves) -> tuple[SheetForm, dict]:
     """What was typed, on top of the sheet as it is stored now (its version, and its scores shown below too)."""
-    current = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True).first()
+    current = Sheet.objects.filter(pk=sheet.pk).values_list("version", flat=True).first()
     rebound = request.POST.copy()
-    rebound["version"] = str(current or assessment.version)
-    scores = selectors.scores_by_criterion(assessment)
+    rebound["version"] = str(current or sheet.version)
+    scores = selectors.scores_by_criterion(sheet)
     form = SheetForm(rebound, leaves=leaves, scores=scores)
     form.is_valid()
     return form, scores
@@ -288,16 +286,16 @@ def _typed_on_current(request, assessment: Assessment, leaves) -> tuple[SheetFor
 
 @login_required
 def my_sheet(request, slug, year):
-    assessment, due_at = _own_sheet(request, slug, year)
-    table = getattr(assessment.year, "criteria_table", None)
+    sheet, due_at = _own_sheet(request, slug, year)
+    table = getattr(sheet.year, "criteria_table", None)
     tree = selectors.criteria_tree(table) if table is not None else []
     if not tree:
-        return render(request, "scoring/no_table.html", {"year": assessment.year, "bloc": assessment.year.bloc})
-    editable = can(request.user, "scoring.sheet.fill", assessment)
+        return render(request, "scoring/no_table.html", {"year": sheet.year, "bloc": sheet.year.bloc})
+    editable = can(request.user, "scoring.sheet.fill", sheet)
     leaves = selectors.scored_leaves(tree)
-    scores = selectors.scores_by_criterion(assessment) if assessment.pk else {}
+    scores = selectors.scores_by_criterion(sheet) if sheet.pk else {}
     data = request.POST if request.method == "POST" else None
-    form = SheetForm(data, request.FILES or None, leaves=leaves, scores=scores, initial={"version": assessment.version})
+    form = SheetForm(data, request.FILES or None, leaves=leaves, scores=scores, initial={"version": sheet.version})
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -305,7 +303,7 @@ def my_sheet(request, slug, year):
         if form.is_valid():
             try:
                 services.sheet_save_or_send(
-                    assessment=assessment,
+                    sheet=sheet,
                     entries=form.entries(),
                     files=form.uploads(),
                     remove_evidence=[int(v) for v in request.POST.getlist("remove_evidence") if v.isdigit()],
@@ -315,8 +313,8 @@ def my_sheet(request, slug, year):
                 )
             except (services.NotSent, services.StaleEdit) as error:
                 # Keep what was typed, on top of the current version of the sheet.
-                saved, assessment = isinstance(error, services.NotSent), error.assessment or assessment
-                form, scores = _typed_on_current(request, assessment, leaves)
+                saved, sheet = isinstance(error, services.NotSent), error.sheet or sheet
+                form, scores = _typed_on_current(request, sheet, leaves)
                 if saved:
                     messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
                 apply_service_errors(form, error)
@@ -331,7 +329,7 @@ def my_sheet(request, slug, year):
             message = _("These files were not stored because the form has errors; choose them again: %(files)s")
             messages.error(request, message % {"files": ", ".join(unstored)})
     # Nothing else was stored since `scores` was read: a refused save changes nothing (the service rolls back).
-    context = _sheet_context(assessment, tree, scores, form)
+    context = _sheet_context(sheet, tree, scores, form)
     context.update(editable=editable, due_at=due_at)
     return render(request, "scoring/sheet.html", context, status=400 if form.errors else 200)
 
@@ -342,10 +340,10 @@ def sheet_totals(request, slug, year, unit_id=None):
     """HTMX: the totals of what is typed, by group and overall (nothing is saved)."""
     emulation_year = year_or_404(slug, year)
     unit_id = unit_id or facts(request.user).unit_id
-    assessment = Assessment.objects.filter(year=emulation_year, unit_id=unit_id).first() or Assessment(
+    sheet = Sheet.objects.filter(year=emulation_year, unit_id=unit_id).first() or Sheet(
         year=emulation_year, unit_id=unit_id
     )
-    ensure_can(request.user, "scoring.sheet.view", assessment)
+    ensure_can(request.user, "scoring.sheet.view", sheet)
     table = selectors.table_for_year(emulation_year)
     if table is None:
         raise Http404
@@ -372,7 +370,7 @@ def sheet_totals(request, slug, year, unit_id=None):
 
 @login_required
 def evidence_download(request, pk):
-    evidence = get_object_or_404(Evidence.objects.select_related("score__assessment__year__bloc"), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.select_related("score__sheet__year__bloc"), pk=pk)
     ensure_can(request.user, "scoring.evidence.download", evidence)
     return private_file_response(evidence.file, download_name=evidence.original_name)
 
@@ -403,32 +401,32 @@ def review_list(request, slug, year):
 
 def _review_target(request, slug, year, unit_id):
     """The unit's sheet with its year and the year's criteria table, in one query."""
-    assessment = get_object_or_404(
-        Assessment.objects.select_related(*SHEET_RELATED),
+    sheet = get_object_or_404(
+        Sheet.objects.select_related(*SHEET_RELATED),
         year__bloc__slug=slug,
         year__year=year,
         unit_id=unit_id,
     )
-    return assessment.year, assessment
+    return sheet.year, sheet
 
 
 @login_required
 def review_sheet(request, slug, year, unit_id):
-    emulation_year, assessment = _review_target(request, slug, year, unit_id)
-    ensure_can(request.user, "scoring.sheet.view", assessment)
-    may_review = can(request.user, "scoring.sheet.review", assessment)
+    emulation_year, sheet = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.view", sheet)
+    may_review = can(request.user, "scoring.sheet.review", sheet)
     tree = selectors.criteria_tree(emulation_year.criteria_table)
     leaves = selectors.scored_leaves(tree)
-    scores = selectors.scores_by_criterion(assessment)
+    scores = selectors.scores_by_criterion(sheet)
     data = request.POST if request.method == "POST" else None
-    form = ReviewForm(data, leaves=leaves, scores=scores, initial={"version": assessment.version})
+    form = ReviewForm(data, leaves=leaves, scores=scores, initial={"version": sheet.version})
     if request.method == "POST":
         if not may_review:
             raise PermissionDenied
         if form.is_valid():
             try:
                 services.sheet_review(
-                    assessment=assessment,
+                    sheet=sheet,
                     entries=form.entries(),
                     expected_version=form.cleaned_data["version"],
                     by=request.user,
@@ -439,24 +437,24 @@ def review_sheet(request, slug, year, unit_id):
                 messages.success(request, _("The review was saved."))
                 return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
     # A refused review changed nothing (the service rolls back): the scores read above are still current.
-    context = _sheet_context(assessment, tree, scores, None, review_form=form)
-    context.update(may_review=may_review and assessment.status in ("submitted", "reviewed"), return_form=ReturnForm())
+    context = _sheet_context(sheet, tree, scores, None, review_form=form)
+    context.update(may_review=may_review and sheet.status in ("submitted", "reviewed"), return_form=ReturnForm())
     return render(request, "scoring/review_sheet.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def review_return(request, slug, year, unit_id):
-    _emulation_year, assessment = _review_target(request, slug, year, unit_id)
-    ensure_can(request.user, "scoring.sheet.review", assessment)
+    _emulation_year, sheet = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.review", sheet)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.sheet_return(assessment=assessment, note=form.cleaned_data["note"], by=request.user)
+            services.sheet_return(sheet=sheet, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The sheet was returned to %(unit)s.") % {"unit": assessment.unit.short_name})
+            messages.success(request, _("The sheet was returned to %(unit)s.") % {"unit": sheet.unit.short_name})
             return redirect("scoring:review-list", slug=slug, year=year)
     else:
         messages.error(request, _("Say what the unit should correct."))
@@ -466,14 +464,14 @@ def review_return(request, slug, year, unit_id):
 @login_required
 @require_POST
 def review_finalize(request, slug, year, unit_id):
-    _emulation_year, assessment = _review_target(request, slug, year, unit_id)
-    ensure_can(request.user, "scoring.sheet.review", assessment)
+    _emulation_year, sheet = _review_target(request, slug, year, unit_id)
+    ensure_can(request.user, "scoring.sheet.review", sheet)
     try:
-        services.sheet_finalize(assessment=assessment, by=request.user)
+        services.sheet_finalize(sheet=sheet, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("scoring:review-sheet", slug=slug, year=year, unit_id=unit_id)
-    messages.success(request, _("The sheet of %(unit)s is final.") % {"unit": assessment.unit.short_name})
+    messages.success(request, _("The sheet of %(unit)s is final.") % {"unit": sheet.unit.short_name})
     return redirect("scoring:review-list", slug=slug, year=year)
 
 
@@ -537,6 +535,6 @@ def ranking_row_dict(row) -> dict:
     }
 
 
-def sheet_url(assessment: Assessment) -> str:
-    year = assessment.year
-    return reverse("scoring:review-sheet", args=[year.bloc.slug, year.year, assessment.unit_id])
+def sheet_url(sheet: Sheet) -> str:
+    year = sheet.year
+    return reverse("scoring:review-sheet", args=[year.bloc.slug, year.year, sheet.unit_id])

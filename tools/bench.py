@@ -40,7 +40,7 @@ from blocs.models import Bloc, EmulationYear, Membership, Person, Unit
 from blocs.selectors import members_in_year
 from core.models import User
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, Score
+from scoring.models import Score, Sheet
 
 from . import generate
 
@@ -82,7 +82,7 @@ def scenario() -> Scenario:
         before = set(members_in_year(bloc=bloc, year=previous.year).values_list("pk", flat=True))
         members = [u for u in members if u.pk in before]
     # A unit still filling its sheet: the sheet page is the editable form, its heaviest state.
-    drafts = set(Assessment.objects.filter(year=year, status=SheetStatus.DRAFT).values_list("unit_id", flat=True))
+    drafts = set(Sheet.objects.filter(year=year, status=SheetStatus.DRAFT).values_list("unit_id", flat=True))
     ordinary = [u for u in members if u.pk not in (year.leader_id, year.deputy_id)]
     unit = next((u for u in ordinary if u.pk in drafts), ordinary[0] if ordinary else members[0])
 
@@ -535,7 +535,7 @@ def data_size() -> dict:
         "years": EmulationYear.objects.count(),
         "memberships": Membership.objects.count(),
         "scores": Score.objects.count(),
-        "sheets": Assessment.objects.count(),
+        "sheets": Sheet.objects.count(),
     }
 
 

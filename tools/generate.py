@@ -57,7 +57,7 @@ from core.models import Notification, User
 from reports.enums import SubmissionStatus
 from reports.models import Extension, ReminderSent, Submission, SubmissionVersion
 from scoring.enums import CriterionKind, ScoreField, SheetStatus
-from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Score, ScoreChange
+from scoring.models import CriteriaTable, Criterion, Score, ScoreChange, Sheet, SheetVersion
 
 CODE_PREFIX = "GEN"  # Province.code of generated provinces: what --flush and reference_now() look for
 USER_PREFIX = "gen-"  # usernames of generated people
@@ -326,7 +326,7 @@ class Leaf:
 
 
 @dataclass
-class Sheet:
+class GeneratedSheet:
     """A generated sheet's final points, for the ranking the ballots are built from."""
 
     unit_id: int
@@ -834,7 +834,7 @@ class YearGenerator:
         opens, due = self.dates_["self_assessment"]
         bonus_cap, deduction_cap = Decimal(self.p.settings["bonus_cap"]), Decimal(self.p.settings["deduction_cap"])
         reviewer = {u: (self.deputy if u == self.leader else self.leader) for u in self.members}
-        self.sheets: list[Sheet] = []
+        self.sheets: list[GeneratedSheet] = []
         for unit_id in self.members:
             if self.current:
                 roll = r.random()
@@ -875,8 +875,8 @@ class YearGenerator:
             returned_once = reviewed and r.random() < 0.05
             finalized = at(self.dates_["compile"][1].date(), 10) if status == SheetStatus.FINAL else None
             created = opens + datetime.timedelta(days=r.randint(0, 5))
-            assessment_id = w.add(
-                Assessment,
+            sheet_id = w.add(
+                Sheet,
                 year_id=self.year_id,
                 unit_id=unit_id,
                 status=status,
@@ -910,7 +910,7 @@ class YearGenerator:
                 explanation = "Đã thực hiện đầy đủ theo kế hoạch." if r.random() < 0.2 else ""
                 score_id = w.add(
                     Score,
-                    assessment_id=assessment_id,
+                    sheet_id=sheet_id,
                     criterion_id=leaf.id,
                     self_points=own,
                     explanation=explanation,
@@ -947,8 +947,8 @@ class YearGenerator:
             versions = [submitted_at] + ([submitted_at + datetime.timedelta(days=3)] if returned_once else [])
             for number, moment in enumerate(versions, 1):
                 w.add(
-                    AssessmentVersion,
-                    assessment_id=assessment_id,
+                    SheetVersion,
+                    sheet_id=sheet_id,
                     number=number,
                     submitted_at=moment,
                     submitted_by_id=user_id,
@@ -957,7 +957,7 @@ class YearGenerator:
                     snapshot=snapshot,
                 )
             self.sheets.append(
-                Sheet(
+                GeneratedSheet(
                     unit_id,
                     standard,
                     min(bonus, bonus_cap),
@@ -1214,7 +1214,7 @@ class YearGenerator:
         over = sorted((row for row in rows if passes(votes[row[0]])), key=lambda row: (-votes[row[0]], row[2]))
         elected = {row[0] for row in over[:quota]}
         for cid, unit_id, order, item, role in rows:
-            sheet = item if isinstance(item, Sheet) else None
+            sheet = item if isinstance(item, GeneratedSheet) else None
             outcome = (
                 Outcome.ELECTED
                 if cid in elected
@@ -1351,10 +1351,10 @@ _FLUSH = [
     (BallotCandidate, "ballot__year__bloc__province"),
     (Ballot, "year__bloc__province"),
     (AwardKind, "year__bloc__province"),
-    (ScoreChange, "score__assessment__year__bloc__province"),
-    (Score, "assessment__year__bloc__province"),
-    (AssessmentVersion, "assessment__year__bloc__province"),
-    (Assessment, "year__bloc__province"),
+    (ScoreChange, "score__sheet__year__bloc__province"),
+    (Score, "sheet__year__bloc__province"),
+    (SheetVersion, "sheet__year__bloc__province"),
+    (Sheet, "year__bloc__province"),
     (Criterion, "table__year__bloc__province"),
     (CriteriaTable, "year__bloc__province"),
     (ReminderSent, "deadline__year__bloc__province"),

@@ -181,11 +181,9 @@ def _owing_units(deadlines: list[Deadline]) -> dict[int, list[Unit]]:
 def _submitted_sheets(year_ids: set[int]) -> set[tuple[int, int]]:
     if not year_ids:
         return set()
-    from scoring.models import Assessment
+    from scoring.models import Sheet
 
-    return set(
-        Assessment.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list("year_id", "unit_id")
-    )
+    return set(Sheet.objects.filter(year_id__in=year_ids, submitted_at__isnull=False).values_list("year_id", "unit_id"))
 
 
 # --- sending ------------------------------------------------------------------------------------------------

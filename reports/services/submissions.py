@@ -266,9 +266,9 @@ def unit_has_submitted(deadline: Deadline, unit: Unit) -> bool:
     """Has the unit answered this deadline: its scoring sheet, else as selectors.answers says (a file, or for the
     covenant its registration sent on the covenant page)?"""
     if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
-        from scoring.models import Assessment
+        from scoring.models import Sheet
 
-        return Assessment.objects.filter(year=deadline.year, unit=unit, submitted_at__isnull=False).exists()
+        return Sheet.objects.filter(year=deadline.year, unit=unit, submitted_at__isnull=False).exists()
     from ..selectors import answers
 
     return (deadline.pk, unit.pk) in answers([deadline], unit_ids=[unit.pk])

@@ -22,7 +22,7 @@ from dashboards import selectors_board as selectors
 from dashboards.views_board import history_chart, on_time_chart
 from reports.models import Extension, Submission, SubmissionVersion
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, CriteriaTable, Score
+from scoring.models import CriteriaTable, Score, Sheet
 from scoring.selectors import classify, ranking_for_year
 from tests.awards.conftest import bloc2020, private_storage  # noqa: F401  (fixtures)
 from tests.factories import (
@@ -71,9 +71,9 @@ def report(deadline, unit, *late_seconds: int) -> Submission:
     return submission
 
 
-def sheet(year, unit, status, points, reviewed=None, *, is_late=False) -> Assessment:
+def sheet(year, unit, status, points, reviewed=None, *, is_late=False) -> Sheet:
     """A sheet with its points by criterion code (tests.scoring.helpers.TABLE); `reviewed` replaces some."""
-    assessment = Assessment.objects.create(
+    made = Sheet.objects.create(
         year=year,
         unit=unit,
         status=status,
@@ -84,14 +84,14 @@ def sheet(year, unit, status, points, reviewed=None, *, is_late=False) -> Assess
     reviewed = reviewed or {}
     Score.objects.bulk_create(
         Score(
-            assessment=assessment,
+            sheet=made,
             criterion=by_code[code],
             self_points=Decimal(str(value)),
             reviewed_points=Decimal(str(reviewed[code])) if code in reviewed else None,
         )
         for code, value in points.items()
     )
-    return assessment
+    return made
 
 
 def publish(year) -> None:

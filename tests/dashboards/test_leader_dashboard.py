@@ -23,7 +23,7 @@ from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.services.submissions import owing_units as conference_owing_units
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, CriteriaTable
+from scoring.models import CriteriaTable, Sheet
 from tests.factories import (
     BlocFactory,
     DeadlineFactory,
@@ -116,9 +116,9 @@ def _submit(deadline: Deadline, unit: Unit, *, status=SubmissionStatus.SUBMITTED
     _version(submission, late_seconds=late_seconds)
 
 
-def _sheet(year: EmulationYear, unit: Unit, status: str, *, late: bool = False) -> Assessment:
+def _sheet(year: EmulationYear, unit: Unit, status: str, *, late: bool = False) -> Sheet:
     submitted = None if status == SheetStatus.DRAFT else timezone.now()
-    return Assessment.objects.create(year=year, unit=unit, status=status, is_late=late, submitted_at=submitted)
+    return Sheet.objects.create(year=year, unit=unit, status=status, is_late=late, submitted_at=submitted)
 
 
 def _ballot(year, kind: AwardKind | None, status: str, *, round: int = 1, parent=None, runoff_seats=0) -> Ballot:
@@ -341,7 +341,7 @@ def test_the_owing_rule_matches_the_submissions_rule(site):
 
 
 def test_the_ranking_ready_to_publish_then_published(site):
-    Assessment.objects.filter(year=site.year).update(status=SheetStatus.FINAL)
+    Sheet.objects.filter(year=site.year).update(status=SheetStatus.FINAL)
     with translation.override("en"):
         board = leader_dashboard(year=site.year, at=site.now)
         ranking = [t for t in board.todos if t.code == "ranking"]

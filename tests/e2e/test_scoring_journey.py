@@ -17,7 +17,7 @@ from blocs.models import Deadline, EmulationYear, Unit
 from scoring import demo as scoring_demo
 from scoring.demo import tiny_pdf
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, Score
+from scoring.models import Score, Sheet
 from scoring.selectors import ranking_for_year
 from tests.scoring.helpers import criteria, fill, make_table, submit, vi
 
@@ -110,7 +110,7 @@ def test_scoring_journey(page, live_server, open_year, artifacts):
     assert_healthy_page(page)
     assert vi("Your sheet was sent to the reviewer.") in page.inner_text("main")
     assert "bao-cao-tong-ket-2020.pdf" in page.inner_text("main")
-    stp = Assessment.objects.get(year=year, unit=units["STP"])
+    stp = Sheet.objects.get(year=year, unit=units["STP"])
     assert (stp.status, stp.versions.get().self_total) == (SheetStatus.SUBMITTED, expected_total)
     logout(page)
 
@@ -132,9 +132,7 @@ def test_scoring_journey(page, live_server, open_year, artifacts):
     page.screenshot(path=artifacts / "scoring-review-leader.png", full_page=True)
     finalize_open_sheet(page)
     reviewed = dict(
-        Score.objects.filter(assessment=stp, reviewed_points__isnull=False).values_list(
-            "criterion__code", "reviewed_points"
-        )
+        Score.objects.filter(sheet=stp, reviewed_points__isnull=False).values_list("criterion__code", "reviewed_points")
     )
     assert reviewed == {"I.1": Decimal("16.5"), "III.3": Decimal("3")}
 
@@ -147,7 +145,7 @@ def test_scoring_journey(page, live_server, open_year, artifacts):
     for code in ("CAT", "VKS", "CTHADS", "BCHQS", "BNCTU"):
         open_sheet_from_list(page, units[code])
         finalize_open_sheet(page)
-    statuses = dict(Assessment.objects.filter(year=year).values_list("unit__code", "status"))
+    statuses = dict(Sheet.objects.filter(year=year).values_list("unit__code", "status"))
     assert statuses == {
         "STP": "final",
         "CAT": "final",
@@ -176,7 +174,7 @@ def test_scoring_journey(page, live_server, open_year, artifacts):
     page.wait_for_load_state()
     assert_healthy_page(page)
     assert vi("Your sheet was sent to the reviewer.") in page.inner_text("main")
-    ta = Assessment.objects.get(year=year, unit=units["TA"])
+    ta = Sheet.objects.get(year=year, unit=units["TA"])
     assert [(v.number, v.snapshot["I.1"]["points"]) for v in ta.versions.order_by("number")] == [
         (1, "17.00"),
         (2, "16.50"),

@@ -14,10 +14,9 @@ from conference.services.summary import report_columns
 from dashboards.selectors_board import ReportStatus, members_of_years
 from dashboards.selectors_leader import leader_dashboard
 from reports.models import Extension
-from reports.selectors import FILE, REGISTRATION, answers
+from reports.selectors import FILE, REGISTRATION, answers, submission_grid
 from reports.services import submissions as services
 from reports.services.reminders import reminders_due
-from reports.selectors import submission_grid
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
 from tests.reports.test_submissions import MATRIX_URL, PAGE, add_members, submit
 

@@ -203,11 +203,11 @@ def test_a_unit_that_has_sent_a_file_is_not_reminded_and_an_empty_submission_doe
 
 
 def test_the_self_assessment_reminds_units_whose_sheet_is_not_submitted_and_links_to_the_sheet(world):
-    from scoring.models import Assessment
+    from scoring.models import Sheet
 
     deadline = DeadlineFactory(year=world.year, kind=DeadlineKind.SELF_ASSESSMENT, opens_at=None, due_at=DUE)
-    Assessment.objects.create(year=world.year, unit=world.member_unit, submitted_at=at(5))
-    Assessment.objects.create(year=world.year, unit=world.deputy_unit)  # a draft
+    Sheet.objects.create(year=world.year, unit=world.member_unit, submitted_at=at(5))
+    Sheet.objects.create(year=world.year, unit=world.deputy_unit)  # a draft
 
     reminders_tick(now=at(1))
 

@@ -27,8 +27,8 @@ from reports import urls as urls_submissions
 from reports.editor import FILE_NAME, summary_document
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
-from reports.services import submissions as services
 from reports.selectors import _owing_ids, late_text, submission_grid
+from reports.services import submissions as services
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
 

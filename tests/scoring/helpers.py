@@ -13,7 +13,7 @@ from scoring import services
 from scoring.demo import tiny_pdf
 from scoring.enums import CriterionKind
 from scoring.excel import CriterionRow, replace_criteria
-from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion
+from scoring.models import CriteriaTable, Criterion, Sheet, SheetVersion
 from tests.factories import MembershipFactory, UnitFactory, officer_of
 
 S, B, D = CriterionKind.STANDARD, CriterionKind.BONUS, CriterionKind.DEDUCTION
@@ -119,10 +119,10 @@ def fill(
     by: User | None = None,
     evidence: bool = True,
     text: str = "Theo báo cáo tổng kết năm.",
-) -> Assessment:
+) -> Sheet:
     """Save a draft through the service, with a PDF behind every criterion that needs evidence."""
     by_code = criteria(year)
-    assessment = services.sheet_for(year=year, unit=unit)
+    sheet = services.sheet_for(year=year, unit=unit)
     files = {}
     if evidence:
         files = {
@@ -131,39 +131,37 @@ def fill(
             if by_code[code].evidence_required and value
         }
     services.sheet_save(
-        assessment=assessment,
+        sheet=sheet,
         entries=entries_of(year, points, text),
         files=files,
         expected_version=None,
         by=by or officer(unit),
     )
-    assessment.refresh_from_db()
-    return assessment
+    sheet.refresh_from_db()
+    return sheet
 
 
-def submit(assessment: Assessment, *, by: User | None = None, at=None) -> AssessmentVersion:
-    version = services.sheet_submit(
-        assessment=assessment, expected_version=None, by=by or officer(assessment.unit), at=at
-    )
-    assessment.refresh_from_db()
+def submit(sheet: Sheet, *, by: User | None = None, at=None) -> SheetVersion:
+    version = services.sheet_submit(sheet=sheet, expected_version=None, by=by or officer(sheet.unit), at=at)
+    sheet.refresh_from_db()
     return version
 
 
-def fill_and_submit(year: EmulationYear, unit: Unit, points: dict[str, object], **kwargs) -> Assessment:
-    assessment = fill(year, unit, points, **kwargs)
-    submit(assessment)
-    return assessment
+def fill_and_submit(year: EmulationYear, unit: Unit, points: dict[str, object], **kwargs) -> Sheet:
+    sheet = fill(year, unit, points, **kwargs)
+    submit(sheet)
+    return sheet
 
 
-def review(assessment: Assessment, points: dict[str, object], *, by: User, reason: str = "") -> Assessment:
+def review(sheet: Sheet, points: dict[str, object], *, by: User, reason: str = "") -> Sheet:
     services.sheet_review(
-        assessment=assessment,
-        entries=entries_of(assessment.year, points, reason),
+        sheet=sheet,
+        entries=entries_of(sheet.year, points, reason),
         expected_version=None,
         by=by,
     )
-    assessment.refresh_from_db()
-    return assessment
+    sheet.refresh_from_db()
+    return sheet
 
 
 class FormValues(HTMLParser):

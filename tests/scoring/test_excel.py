@@ -21,7 +21,7 @@ from scoring.excel import (
     replace_criteria,
     template_workbook,
 )
-from scoring.models import Assessment, CriteriaTable, Criterion, Score
+from scoring.models import CriteriaTable, Criterion, Score, Sheet
 from tests.factories import EmulationYearFactory
 
 HEADERS = ["Mã", "Tên tiêu chí", "Hướng dẫn, yêu cầu minh chứng", "Điểm tối đa", "Loại", "Bắt buộc minh chứng"]
@@ -612,8 +612,8 @@ def test_export_ranking():
 
 def test_a_table_with_scores_is_not_replaced_and_stays_whole(table, world):
     replace_criteria(table=table, rows=rows_of(SAMPLE))
-    assessment = Assessment.objects.create(year=world.year, unit=world.member_unit)
-    Score.objects.create(assessment=assessment, criterion=table.criteria.get(code="I.1"), self_points=D("10"))
+    sheet = Sheet.objects.create(year=world.year, unit=world.member_unit)
+    Score.objects.create(sheet=sheet, criterion=table.criteria.get(code="I.1"), self_points=D("10"))
     before = stored(table)
 
     with pytest.raises(ProtectedError):

@@ -20,7 +20,7 @@ from blocs.enums import Phase
 from blocs.models import EmulationYear
 from core.models import AuditLog, Notification
 from scoring import services
-from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from scoring.models import CriteriaTable, Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 from tests.conftest import ROLES
 
 from .helpers import P, fill, fill_and_submit
@@ -45,9 +45,9 @@ class Site:
     """
 
     scored: object
-    member_sheet: Assessment
-    leader_sheet: Assessment
-    deputy_sheet: Assessment
+    member_sheet: Sheet
+    leader_sheet: Sheet
+    deputy_sheet: Sheet
     evidence: Evidence
 
     def __getattr__(self, name):
@@ -65,7 +65,7 @@ def site(scored_world) -> Site:
         member_sheet=member_sheet,
         leader_sheet=leader_sheet,
         deputy_sheet=deputy_sheet,
-        evidence=Evidence.objects.get(score__assessment=member_sheet),
+        evidence=Evidence.objects.get(score__sheet=member_sheet),
     )
 
 
@@ -237,7 +237,7 @@ def test_a_sheet_that_does_not_exist_is_404(site, client_as):
 @pytest.fixture
 def published_site(site) -> Site:
     for sheet, reviewer in ((site.member_sheet, site.leader), (site.leader_sheet, site.deputy)):
-        services.sheet_finalize(assessment=sheet, by=reviewer)
+        services.sheet_finalize(sheet=sheet, by=reviewer)
     services.ranking_publish(year=EmulationYear.objects.get(pk=site.year.pk), by=site.leader)
     return site
 
@@ -331,8 +331,8 @@ def db_state() -> dict[str, list[dict]]:
     models = (
         CriteriaTable,
         Criterion,
-        Assessment,
-        AssessmentVersion,
+        Sheet,
+        SheetVersion,
         Score,
         ScoreChange,
         Evidence,
@@ -366,10 +366,10 @@ def criterion_payload(s, **values) -> dict:
     return {**data, **values}
 
 
-def review_payload(s, sheet: Assessment) -> dict:
+def review_payload(s, sheet: Sheet) -> dict:
     """The review form as the reviewer sends it: the unit's points everywhere, I.1 lowered with a reason."""
-    scores = {x.criterion.code: x.self_points for x in Score.objects.filter(assessment=sheet)}
-    data = {"version": str(Assessment.objects.get(pk=sheet.pk).version)}
+    scores = {x.criterion.code: x.self_points for x in Score.objects.filter(sheet=sheet)}
+    data = {"version": str(Sheet.objects.get(pk=sheet.pk).version)}
     for code in ("I.1", "I.2", "II.1", "III.1", "IV.1"):
         value = scores.get(code)
         data[f"reviewed_{s.c[code].pk}"] = "" if value is None else str(value)
@@ -380,7 +380,7 @@ def review_payload(s, sheet: Assessment) -> dict:
 
 
 def sheet_payload(s) -> dict:
-    version = Assessment.objects.get(pk=s.deputy_sheet.pk).version
+    version = Sheet.objects.get(pk=s.deputy_sheet.pk).version
     return {
         "version": str(version),
         "action": "save",
@@ -391,8 +391,8 @@ def sheet_payload(s) -> dict:
 
 
 def finalize_all(s) -> None:
-    services.sheet_finalize(assessment=s.member_sheet, by=s.leader)
-    services.sheet_finalize(assessment=s.leader_sheet, by=s.deputy)
+    services.sheet_finalize(sheet=s.member_sheet, by=s.leader)
+    services.sheet_finalize(sheet=s.leader_sheet, by=s.deputy)
 
 
 # name -> (kwargs, payload, roles whose write goes through, preparation)

@@ -16,7 +16,7 @@ from core.permissions import can
 from scoring import demo as scoring_demo
 from scoring import excel, services
 from scoring.enums import ScoreField, SheetStatus
-from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from scoring.models import CriteriaTable, Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 from scoring.selectors import criteria_tree, ranking_for_year, ranking_queryset, sheet_totals, table_is_frozen
 from tests.factories import EmulationYearFactory, officer_of
 
@@ -211,17 +211,17 @@ def test_a_reviewed_value_replaces_the_units_own(scored_world):
 def test_return_and_resubmit_keeps_each_version(scored_world):
     w = scored_world
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36), text="Lần đầu")
-    v1 = AssessmentVersion.objects.get(assessment=sheet, number=1)
+    v1 = SheetVersion.objects.get(sheet=sheet, number=1)
     v1_before = (v1.self_total, v1.snapshot, v1.is_late)
 
-    services.sheet_return(assessment=sheet, note="Bổ sung minh chứng cho tiêu chí I.1.", by=w.leader)
+    services.sheet_return(sheet=sheet, note="Bổ sung minh chứng cho tiêu chí I.1.", by=w.leader)
     sheet.refresh_from_db()
     returned = (sheet.status, sheet.return_note)
     fill(w.year, w.member_unit, P(i1=17, i2=36, ii1=36), text="Đã sửa")
     submit(sheet)
 
     v1.refresh_from_db()
-    versions = list(AssessmentVersion.objects.filter(assessment=sheet).order_by("number"))
+    versions = list(SheetVersion.objects.filter(sheet=sheet).order_by("number"))
     assert returned == (SheetStatus.RETURNED, "Bổ sung minh chứng cho tiêu chí I.1.")
     assert (sheet.status, sheet.return_note) == (SheetStatus.SUBMITTED, "")
     assert [(v.number, v.self_total) for v in versions] == [(1, D("90.00")), (2, D("89.00"))]
@@ -242,8 +242,8 @@ def test_a_submitted_sheet_is_read_only_for_the_unit(scored_world):
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
 
     with pytest.raises(PermissionDenied):
-        services.sheet_save(assessment=sheet, entries=entries_of(w.year, P(i1=20)), expected_version=None, by=w.member)
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).self_points == D("18")
+        services.sheet_save(sheet=sheet, entries=entries_of(w.year, P(i1=20)), expected_version=None, by=w.member)
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).self_points == D("18")
 
 
 def test_a_draft_cannot_be_returned_or_finalized(scored_world):
@@ -251,9 +251,9 @@ def test_a_draft_cannot_be_returned_or_finalized(scored_world):
     sheet = fill(w.year, w.member_unit, P(i1=18))
 
     with pytest.raises(ValidationError):
-        services.sheet_return(assessment=sheet, note="Sửa lại", by=w.leader)
+        services.sheet_return(sheet=sheet, note="Sửa lại", by=w.leader)
     with pytest.raises(ValidationError):
-        services.sheet_finalize(assessment=sheet, by=w.leader)
+        services.sheet_finalize(sheet=sheet, by=w.leader)
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.DRAFT
 
@@ -270,7 +270,7 @@ def test_every_change_of_points_is_kept_with_who_old_new_and_reason(scored_world
 
     history = [
         (ch.score.criterion.code, ch.field, ch.old_value, ch.new_value, ch.reason, ch.changed_by)
-        for ch in ScoreChange.objects.filter(score__assessment=sheet).order_by("id")
+        for ch in ScoreChange.objects.filter(score__sheet=sheet).order_by("id")
     ]
 
     assert history == [
@@ -293,27 +293,27 @@ def test_the_second_save_from_the_same_version_is_refused_and_changes_nothing(sc
     opened = sheet.version
     colleague = officer_of(w.member_unit)
     services.sheet_save(
-        assessment=Assessment.objects.get(pk=sheet.pk),
+        sheet=Sheet.objects.get(pk=sheet.pk),
         entries=entries_of(w.year, P(i1=12)),
         expected_version=opened,
         by=w.member,
     )
-    scores_before = list(Score.objects.filter(assessment=sheet).order_by("pk").values())
+    scores_before = list(Score.objects.filter(sheet=sheet).order_by("pk").values())
     counts_before = (ScoreChange.objects.count(), Evidence.objects.count())
-    version_before = Assessment.objects.get(pk=sheet.pk).version
+    version_before = Sheet.objects.get(pk=sheet.pk).version
 
     with pytest.raises(services.StaleEdit):
         services.sheet_save(
-            assessment=Assessment.objects.get(pk=sheet.pk),
+            sheet=Sheet.objects.get(pk=sheet.pk),
             entries=entries_of(w.year, P(i1=15, i2=20)),
             files={w.c["I.1"].pk: [pdf()]},
             expected_version=opened,
             by=colleague,
         )
 
-    assert list(Score.objects.filter(assessment=sheet).order_by("pk").values()) == scores_before
+    assert list(Score.objects.filter(sheet=sheet).order_by("pk").values()) == scores_before
     assert (ScoreChange.objects.count(), Evidence.objects.count()) == counts_before
-    assert Assessment.objects.get(pk=sheet.pk).version == version_before
+    assert Sheet.objects.get(pk=sheet.pk).version == version_before
 
 
 def test_a_review_from_a_stale_version_is_refused(scored_world):
@@ -321,18 +321,18 @@ def test_a_review_from_a_stale_version_is_refused(scored_world):
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=10, i2=30, ii1=30))
     opened = sheet.version
     services.sheet_review(
-        assessment=sheet, entries=entries_of(w.year, P(i1=9), "Thiếu"), expected_version=opened, by=w.leader
+        sheet=sheet, entries=entries_of(w.year, P(i1=9), "Thiếu"), expected_version=opened, by=w.leader
     )
 
     with pytest.raises(services.StaleEdit):
         services.sheet_review(
-            assessment=Assessment.objects.get(pk=sheet.pk),
+            sheet=Sheet.objects.get(pk=sheet.pk),
             entries=entries_of(w.year, P(i1=8), "Thiếu hơn"),
             expected_version=opened,
             by=w.leader,
         )
 
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).reviewed_points == D("9")
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).reviewed_points == D("9")
 
 
 # --- review -------------------------------------------------------------------------------------------
@@ -346,9 +346,9 @@ def test_a_reviewed_value_that_differs_needs_a_reason(scored_world):
         review(sheet, P(i1=15), by=w.leader, reason="  ")
 
     assert list(caught.value.error_dict) == [f"reason_{w.c['I.1'].pk}"]
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).reviewed_points is None
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).reviewed_points is None
     assert ScoreChange.objects.filter(field=ScoreField.REVIEWED).count() == 0
-    assert Assessment.objects.get(pk=sheet.pk).status == SheetStatus.SUBMITTED
+    assert Sheet.objects.get(pk=sheet.pk).status == SheetStatus.SUBMITTED
 
 
 def test_the_same_value_needs_no_reason(scored_world):
@@ -358,7 +358,7 @@ def test_the_same_value_needs_no_reason(scored_world):
     review(sheet, P(i1=18, i2=36, ii1=36), by=w.leader)
 
     assert sheet.status == SheetStatus.REVIEWED
-    assert list(Score.objects.filter(assessment=sheet).values_list("reviewed_points", flat=True)) == [None] * 3
+    assert list(Score.objects.filter(sheet=sheet).values_list("reviewed_points", flat=True)) == [None] * 3
 
 
 def test_the_reviewer_applies_a_deduction_with_a_reason(scored_world):
@@ -367,7 +367,7 @@ def test_the_reviewer_applies_a_deduction_with_a_reason(scored_world):
 
     review(sheet, P(iv1=2), by=w.leader, reason="Hai báo cáo gửi chậm.")
 
-    score = Score.objects.get(assessment=sheet, criterion=w.c["IV.1"])
+    score = Score.objects.get(sheet=sheet, criterion=w.c["IV.1"])
     [row] = ranking_for_year(fresh(w.year))
     assert (score.self_points, score.reviewed_points, score.review_reason) == (None, D("2"), "Hai báo cáo gửi chậm.")
     assert (row.self_total, row.deductions, row.reviewed_total) == (D("90.00"), D("2.00"), D("88.00"))
@@ -378,11 +378,11 @@ def test_the_deputy_reviews_the_leaders_sheet(scored_world):
     sheet = fill_and_submit(w.year, w.leader_unit, P(i1=18, i2=36, ii1=36))
 
     review(sheet, P(i1=17), by=w.deputy, reason="Một chỉ tiêu chưa đạt.")
-    services.sheet_finalize(assessment=sheet, by=w.deputy)
+    services.sheet_finalize(sheet=sheet, by=w.deputy)
 
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.FINAL
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).reviewed_points == D("17")
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).reviewed_points == D("17")
 
 
 def test_the_leader_may_not_review_its_own_sheet(scored_world):
@@ -392,13 +392,13 @@ def test_the_leader_may_not_review_its_own_sheet(scored_world):
     with pytest.raises(PermissionDenied):
         review(sheet, P(i1=20), by=w.leader, reason="Tự nâng điểm")
     with pytest.raises(PermissionDenied):
-        services.sheet_finalize(assessment=sheet, by=w.leader)
+        services.sheet_finalize(sheet=sheet, by=w.leader)
     with pytest.raises(PermissionDenied):
-        services.sheet_return(assessment=sheet, note="Sửa", by=w.leader)
+        services.sheet_return(sheet=sheet, note="Sửa", by=w.leader)
 
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).reviewed_points is None
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).reviewed_points is None
 
 
 @pytest.mark.parametrize("role", ["deputy", "member", "board", "outsider"])
@@ -409,7 +409,7 @@ def test_only_the_leader_reviews_a_members_sheet(scored_world, role):
     with pytest.raises(PermissionDenied):
         review(sheet, P(i1=10), by=w.user(role), reason="Không có quyền")
 
-    assert Score.objects.get(assessment=sheet, criterion=w.c["I.1"]).reviewed_points is None
+    assert Score.objects.get(sheet=sheet, criterion=w.c["I.1"]).reviewed_points is None
 
 
 # --- submission: deadline, evidence, bad points -------------------------------------------------------
@@ -442,7 +442,7 @@ def test_a_late_submission_is_refused_when_the_bloc_closes_the_deadline(scored_w
         submit(sheet, at=w.deadline.due_at + datetime.timedelta(hours=1))
 
     sheet.refresh_from_db()
-    assert (sheet.status, sheet.submitted_at, AssessmentVersion.objects.count()) == (SheetStatus.DRAFT, None, 0)
+    assert (sheet.status, sheet.submitted_at, SheetVersion.objects.count()) == (SheetStatus.DRAFT, None, 0)
 
 
 def test_a_returned_sheet_can_be_corrected_after_the_deadline_when_the_bloc_closes_it(scored_world):
@@ -450,7 +450,7 @@ def test_a_returned_sheet_can_be_corrected_after_the_deadline_when_the_bloc_clos
     w = scored_world
     set_bloc(w, late_self_assessment="closed")
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
-    services.sheet_return(assessment=sheet, note="Bổ sung minh chứng.", by=w.leader)
+    services.sheet_return(sheet=sheet, note="Bổ sung minh chứng.", by=w.leader)
     sheet.refresh_from_db()
     fill(w.year, w.member_unit, P(i1=17, i2=36, ii1=36))
 
@@ -468,7 +468,7 @@ def test_evidence_is_required_before_submitting(scored_world):
 
     assert list(caught.value.error_dict) == [f"evidence_{w.c['I.1'].pk}"]
     sheet.refresh_from_db()
-    assert (sheet.status, AssessmentVersion.objects.count()) == (SheetStatus.DRAFT, 0)
+    assert (sheet.status, SheetVersion.objects.count()) == (SheetStatus.DRAFT, 0)
 
 
 def test_zero_points_need_no_evidence(scored_world):
@@ -497,9 +497,7 @@ def test_points_above_the_maximum_or_negative_are_refused(scored_world, code, va
     before = list(Score.objects.order_by("pk").values())
 
     with pytest.raises(ValidationError) as caught:
-        services.sheet_save(
-            assessment=sheet, entries=entries_of(w.year, {code: value}), expected_version=None, by=w.member
-        )
+        services.sheet_save(sheet=sheet, entries=entries_of(w.year, {code: value}), expected_version=None, by=w.member)
 
     assert list(caught.value.error_dict) == [f"points_{w.c[code].pk}"]
     assert list(Score.objects.order_by("pk").values()) == before
@@ -513,7 +511,7 @@ def test_points_above_the_maximum_are_refused_in_a_review(scored_world):
         review(sheet, P(iv1=12), by=w.leader, reason="Chậm nhiều lần")
 
     assert list(caught.value.error_dict) == [f"points_{w.c['IV.1'].pk}"]
-    assert Score.objects.filter(assessment=sheet, reviewed_points__isnull=False).count() == 0
+    assert Score.objects.filter(sheet=sheet, reviewed_points__isnull=False).count() == 0
 
 
 # --- ranking publication ------------------------------------------------------------------------------
@@ -522,7 +520,7 @@ def test_points_above_the_maximum_are_refused_in_a_review(scored_world):
 def test_the_ranking_cannot_be_published_while_a_sheet_waits(scored_world):
     w = scored_world
     done = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
-    services.sheet_finalize(assessment=done, by=w.leader)
+    services.sheet_finalize(sheet=done, by=w.leader)
     fill_and_submit(w.year, w.deputy_unit, P(i1=18, i2=36, ii1=36))
 
     with pytest.raises(ValidationError) as caught:
@@ -545,7 +543,7 @@ def test_the_ranking_cannot_be_published_before_any_sheet_is_final(scored_world)
 def test_only_the_leader_publishes(scored_world, role):
     w = scored_world
     done = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
-    services.sheet_finalize(assessment=done, by=w.leader)
+    services.sheet_finalize(sheet=done, by=w.leader)
 
     with pytest.raises(PermissionDenied):
         services.ranking_publish(year=fresh(w.year), by=w.user(role))
@@ -556,7 +554,7 @@ def test_only_the_leader_publishes(scored_world, role):
 def test_members_see_the_ranking_only_once_it_is_published(scored_world):
     w = scored_world
     for unit in (w.member_unit, w.deputy_unit):
-        services.sheet_finalize(assessment=fill_and_submit(w.year, unit, P(i1=18, i2=36, ii1=36)), by=w.leader)
+        services.sheet_finalize(sheet=fill_and_submit(w.year, unit, P(i1=18, i2=36, ii1=36)), by=w.leader)
     roles = ["member", "outsider", "deputy", "leader", "board", "other_board", "admin"]
     before = {role: can(w.user(role), "scoring.ranking.view", fresh(w.year)) for role in roles}
 
@@ -764,13 +762,13 @@ def test_the_unit_is_told_when_its_sheet_is_returned_or_finalized(scored_world):
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
     Notification.objects.all().delete()
 
-    services.sheet_return(assessment=sheet, note="Bổ sung minh chứng I.1.", by=w.leader)
+    services.sheet_return(sheet=sheet, note="Bổ sung minh chứng I.1.", by=w.leader)
     returned = [(n.recipient, n.body, n.link) for n in Notification.objects.order_by("id")]
     Notification.objects.all().delete()
     fill(w.year, w.member_unit, P(i1=17, i2=36, ii1=36))
     submit(sheet)
     Notification.objects.all().delete()
-    services.sheet_finalize(assessment=sheet, by=w.leader)
+    services.sheet_finalize(sheet=sheet, by=w.leader)
 
     my_sheet = "/blocs/ktdnc/years/2020/scoring/my-sheet/"
     assert returned == [(w.member, "Bổ sung minh chứng I.1.", my_sheet)]
@@ -803,7 +801,7 @@ def test_the_demo_ranking(demo_year):
     by_code = {row.unit.code: row for row in rows}
     assert (by_code["BCHQS"].reviewed_total, by_code["STP"].reviewed_total) == (D("91.50"), D("91.50"))
     assert by_code["BCHQS"].first_group_total > by_code["STP"].first_group_total
-    assert Assessment.objects.get(year=demo_year, unit__code="BNCTU").is_late is True
+    assert Sheet.objects.get(year=demo_year, unit__code="BNCTU").is_late is True
     assert CriteriaTable.objects.get(year=demo_year).is_published
 
 
@@ -820,7 +818,7 @@ def test_the_demo_table_round_trips_through_excel(demo_year):
 def test_the_demo_leaves_the_second_bloc_with_a_table_and_no_sheets(demo_year):
     other = EmulationYear.objects.get(bloc__slug="ktdvhxh", year=2020)
 
-    assert (other.criteria_table.criteria.count(), Assessment.objects.filter(year=other).count()) == (
+    assert (other.criteria_table.criteria.count(), Sheet.objects.filter(year=other).count()) == (
         len(scoring_demo.TABLE_NOI_CHINH),
         0,
     )
@@ -839,9 +837,9 @@ def test_seeding_twice_changes_no_counts(demo_year):
 
 
 def test_the_demo_sheets_have_their_evidence_and_the_leader_sheet_was_reviewed_by_the_deputy(demo_year):
-    leader_sheet = Assessment.objects.get(year=demo_year, unit=demo_year.leader)
-    change = ScoreChange.objects.get(score__assessment=leader_sheet, field=ScoreField.REVIEWED)
+    leader_sheet = Sheet.objects.get(year=demo_year, unit=demo_year.leader)
+    change = ScoreChange.objects.get(score__sheet=leader_sheet, field=ScoreField.REVIEWED)
 
     assert change.changed_by == officer(demo_year.deputy)
-    assert Evidence.objects.filter(score__assessment__year=demo_year).count() > 0
-    assert set(Assessment.objects.filter(year=demo_year).values_list("status", flat=True)) == {SheetStatus.FINAL}
+    assert Evidence.objects.filter(score__sheet__year=demo_year).count() > 0
+    assert set(Sheet.objects.filter(year=demo_year).values_list("status", flat=True)) == {SheetStatus.FINAL}

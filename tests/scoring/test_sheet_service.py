@@ -15,7 +15,7 @@ from django.urls import reverse
 from core.models import AuditLog, Notification
 from scoring import services
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, AssessmentVersion, Evidence, Score, ScoreChange
+from scoring.models import Evidence, Score, ScoreChange, Sheet, SheetVersion
 from tests.factories import officer_of
 
 from .helpers import P, entries_of, fill, fill_and_submit, fresh, pdf, vi
@@ -25,7 +25,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def counts() -> dict[str, int]:
-    models = (Assessment, AssessmentVersion, Score, ScoreChange, Evidence, AuditLog, Notification)
+    models = (Sheet, SheetVersion, Score, ScoreChange, Evidence, AuditLog, Notification)
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -35,17 +35,17 @@ def actions() -> list[str]:
     )
 
 
-def unsaved(w, unit=None) -> Assessment:
+def unsaved(w, unit=None) -> Sheet:
     """The sheet as the page holds it before its first save."""
-    return Assessment(year=fresh(w.year), unit=unit or w.member_unit)
+    return Sheet(year=fresh(w.year), unit=unit or w.member_unit)
 
 
-def save_or_send(w, assessment, points, *, by=None, files=None, send=False, expected_version=None):
+def save_or_send(w, sheet, points, *, by=None, files=None, send=False, expected_version=None):
     return services.sheet_save_or_send(
-        assessment=assessment,
+        sheet=sheet,
         entries=entries_of(w.year, points, "Theo báo cáo tổng kết năm."),
         files=files,
-        expected_version=assessment.version if expected_version is None else expected_version,
+        expected_version=sheet.version if expected_version is None else expected_version,
         send=send,
         by=by or w.member,
     )
@@ -74,7 +74,7 @@ def test_a_sent_sheet_is_read_only_for_the_unit(scored_world):
     before = counts()
 
     with pytest.raises(PermissionDenied):
-        save_or_send(w, Assessment.objects.get(pk=sheet.pk), P(i1=20))
+        save_or_send(w, Sheet.objects.get(pk=sheet.pk), P(i1=20))
 
     assert counts() == before
 
@@ -87,9 +87,9 @@ def test_the_first_save_makes_the_sheet_with_its_scores_evidence_and_one_audit_r
 
     sheet = save_or_send(w, unsaved(w), FULL, files={w.c["I.1"].pk: [pdf("bao-cao.pdf")]})
 
-    stored = Assessment.objects.get(year=w.year, unit=w.member_unit)
+    stored = Sheet.objects.get(year=w.year, unit=w.member_unit)
     assert (sheet.pk, sheet.version, stored.version, stored.status) == (stored.pk, 2, 2, SheetStatus.DRAFT)
-    points = dict(Score.objects.filter(assessment=stored).values_list("criterion__code", "self_points"))
+    points = dict(Score.objects.filter(sheet=stored).values_list("criterion__code", "self_points"))
     assert points == {"I.1": Decimal("18"), "I.2": Decimal("36"), "II.1": Decimal("36")}
     assert list(Evidence.objects.values_list("score__criterion__code", "original_name")) == [("I.1", "bao-cao.pdf")]
     assert actions() == ["scoring.sheet.saved"]
@@ -101,13 +101,13 @@ def test_a_stale_save_is_refused_changes_nothing_and_carries_the_sheet(scored_wo
     w = scored_world
     sheet = fill(w.year, w.member_unit, P(i1=10, i2=30, ii1=30))
     opened = sheet.version
-    save_or_send(w, Assessment.objects.get(pk=sheet.pk), P(i1=12), expected_version=opened)
-    before = (counts(), list(Score.objects.order_by("pk").values()), Assessment.objects.get(pk=sheet.pk).version)
+    save_or_send(w, Sheet.objects.get(pk=sheet.pk), P(i1=12), expected_version=opened)
+    before = (counts(), list(Score.objects.order_by("pk").values()), Sheet.objects.get(pk=sheet.pk).version)
 
     with pytest.raises(services.StaleEdit) as caught:
         save_or_send(
             w,
-            Assessment.objects.get(pk=sheet.pk),
+            Sheet.objects.get(pk=sheet.pk),
             P(i1=15, i2=20),
             by=officer_of(w.member_unit),
             files={w.c["I.1"].pk: [pdf()]},
@@ -115,10 +115,8 @@ def test_a_stale_save_is_refused_changes_nothing_and_carries_the_sheet(scored_wo
             expected_version=opened,
         )
 
-    assert caught.value.assessment.pk == sheet.pk
-    assert (counts(), list(Score.objects.order_by("pk").values()), Assessment.objects.get(pk=sheet.pk).version) == (
-        before
-    )
+    assert caught.value.sheet.pk == sheet.pk
+    assert (counts(), list(Score.objects.order_by("pk").values()), Sheet.objects.get(pk=sheet.pk).version) == (before)
 
 
 def test_a_first_save_refused_because_a_colleague_saved_first_carries_their_sheet(scored_world):
@@ -131,9 +129,9 @@ def test_a_first_save_refused_because_a_colleague_saved_first_carries_their_shee
     with pytest.raises(services.StaleEdit) as caught:
         save_or_send(w, opened, P(i1=12), expected_version=opened.version)
 
-    assert (caught.value.assessment.pk, caught.value.assessment.version) == (theirs.pk, theirs.version)
+    assert (caught.value.sheet.pk, caught.value.sheet.version) == (theirs.pk, theirs.version)
     assert counts() == before
-    assert Score.objects.get(assessment=theirs).self_points == Decimal("10")
+    assert Score.objects.get(sheet=theirs).self_points == Decimal("10")
 
 
 # --- save, then send -------------------------------------------------------------------------------------
@@ -145,7 +143,7 @@ def test_save_then_send_makes_version_one_with_both_audit_rows_and_tells_the_rev
 
     sheet = save_or_send(w, unsaved(w), FULL, files={w.c["I.1"].pk: [pdf()]}, send=True)
 
-    stored = Assessment.objects.get(pk=sheet.pk)
+    stored = Sheet.objects.get(pk=sheet.pk)
     assert (stored.status, list(stored.versions.values_list("number", "self_total"))) == (
         SheetStatus.SUBMITTED,
         [(1, Decimal("90.00"))],
@@ -164,11 +162,11 @@ def test_a_refused_sending_keeps_the_saved_draft_and_says_why(scored_world):
     with pytest.raises(services.NotSent) as caught:
         save_or_send(w, unsaved(w), FULL, send=True)  # I.1 needs evidence
 
-    stored = Assessment.objects.get(year=w.year, unit=w.member_unit)
+    stored = Sheet.objects.get(year=w.year, unit=w.member_unit)
     assert list(caught.value.error_dict) == [f"evidence_{w.c['I.1'].pk}"]
-    assert (caught.value.assessment.pk, caught.value.assessment.version) == (stored.pk, stored.version)
-    assert (stored.status, stored.submitted_at, AssessmentVersion.objects.count()) == (SheetStatus.DRAFT, None, 0)
-    assert Score.objects.filter(assessment=stored).count() == 3
+    assert (caught.value.sheet.pk, caught.value.sheet.version) == (stored.pk, stored.version)
+    assert (stored.status, stored.submitted_at, SheetVersion.objects.count()) == (SheetStatus.DRAFT, None, 0)
+    assert Score.objects.filter(sheet=stored).count() == 3
     assert actions() == ["scoring.sheet.saved"]
     assert Notification.objects.count() == 0
 
@@ -186,18 +184,18 @@ def test_a_sending_refused_after_the_closed_deadline_keeps_the_draft(scored_worl
     assert caught.value.messages == [
         vi("The self-assessment deadline has passed and this bloc accepts no late sheets.")
     ]
-    stored = Assessment.objects.get(year=w.year, unit=w.member_unit)
+    stored = Sheet.objects.get(year=w.year, unit=w.member_unit)
     assert (stored.status, Evidence.objects.count(), actions()) == (SheetStatus.DRAFT, 1, ["scoring.sheet.saved"])
 
 
 def test_a_returned_sheet_is_corrected_and_sent_again(scored_world):
     w = scored_world
     sheet = fill_and_submit(w.year, w.member_unit, FULL)
-    services.sheet_return(assessment=sheet, note="Sửa I.2", by=w.leader)
+    services.sheet_return(sheet=sheet, note="Sửa I.2", by=w.leader)
 
-    save_or_send(w, Assessment.objects.get(pk=sheet.pk), P(i1=18, i2=35, ii1=36), send=True)
+    save_or_send(w, Sheet.objects.get(pk=sheet.pk), P(i1=18, i2=35, ii1=36), send=True)
 
-    stored = Assessment.objects.get(pk=sheet.pk)
+    stored = Sheet.objects.get(pk=sheet.pk)
     assert (stored.status, stored.return_note) == (SheetStatus.SUBMITTED, "")
     assert list(stored.versions.order_by("number").values_list("number", "self_total")) == [
         (1, Decimal("90.00")),
@@ -278,7 +276,7 @@ def test_a_stale_save_through_the_page_names_the_files_to_choose_again(scored_wo
     )
 
     assert response.status_code == 400
-    assert response.context["form"]["version"].value() == str(Assessment.objects.get(pk=sheet.pk).version)
+    assert response.context["form"]["version"].value() == str(Sheet.objects.get(pk=sheet.pk).version)
     message = vi("These files were not stored because the form has errors; choose them again: %(files)s")
     assert errors_shown(response) == [message % {"files": "I.1: bao-cao.pdf"}]
 

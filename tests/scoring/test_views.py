@@ -20,7 +20,7 @@ from core.templatetags.ktd import dmy
 from scoring import services
 from scoring.demo import tiny_pdf
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, AssessmentVersion, CriteriaTable, Criterion, Evidence, Score, ScoreChange
+from scoring.models import CriteriaTable, Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 from scoring.selectors import self_assessment_deadline
 from tests.factories import DeadlineFactory, EmulationYearFactory, officer_of
 
@@ -48,7 +48,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def counts() -> dict[str, int]:
-    models = (Assessment, AssessmentVersion, Score, ScoreChange, Evidence, Criterion, CriteriaTable, AuditLog)
+    models = (Sheet, SheetVersion, Score, ScoreChange, Evidence, Criterion, CriteriaTable, AuditLog)
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -164,8 +164,8 @@ def test_a_valid_draft_is_saved_with_its_evidence(scored_world, client_as):
     response = client_as(w.member).post(MY_SHEET, {**data, f"evidence_{w.c['I.1'].pk}": pdf("bao-cao.pdf")})
 
     assert (response.status_code, response.url) == (302, MY_SHEET)
-    sheet = Assessment.objects.get(year=w.year, unit=w.member_unit)
-    points = dict(Score.objects.filter(assessment=sheet).values_list("criterion__code", "self_points"))
+    sheet = Sheet.objects.get(year=w.year, unit=w.member_unit)
+    points = dict(Score.objects.filter(sheet=sheet).values_list("criterion__code", "self_points"))
     assert points == {"I.1": Decimal("18.5"), "I.2": Decimal("36"), "II.1": Decimal("38.25"), "III.1": Decimal("2")}
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["bao-cao.pdf"]
     assert sheet.status == SheetStatus.DRAFT
@@ -177,12 +177,12 @@ def test_submitting_without_required_evidence_saves_the_draft_and_says_what_is_m
 
     response = client_as(w.member).post(MY_SHEET, data)
 
-    sheet = Assessment.objects.get(year=w.year, unit=w.member_unit)
+    sheet = Sheet.objects.get(year=w.year, unit=w.member_unit)
     assert response.status_code == 400
     assert shows(response, vi("%(code)s needs evidence.") % {"code": "I.1"})
     assert shows(response, vi("Your draft was saved, but it was not sent: see the marked rows."))
     assert_kept(response, data)
-    assert (sheet.status, AssessmentVersion.objects.count()) == (SheetStatus.DRAFT, 0)
+    assert (sheet.status, SheetVersion.objects.count()) == (SheetStatus.DRAFT, 0)
 
 
 def test_submitting_through_the_page(scored_world, client_as):
@@ -191,7 +191,7 @@ def test_submitting_through_the_page(scored_world, client_as):
 
     response = client_as(w.member).post(MY_SHEET, {**data, f"evidence_{w.c['I.1'].pk}": pdf()})
 
-    sheet = Assessment.objects.get(year=w.year, unit=w.member_unit)
+    sheet = Sheet.objects.get(year=w.year, unit=w.member_unit)
     assert response.status_code == 302
     assert (sheet.status, list(sheet.versions.values_list("number", "self_total"))) == (
         SheetStatus.SUBMITTED,
@@ -349,7 +349,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_
         ),
     )
     assert_kept(response, second)
-    assert form_values(response)["version"] == str(Assessment.objects.get(pk=sheet.pk).version)
+    assert form_values(response)["version"] == str(Sheet.objects.get(pk=sheet.pk).version)
     assert (list(Score.objects.order_by("pk").values()), counts()) == after_first
 
 
@@ -375,7 +375,7 @@ def test_a_stale_review_is_refused_through_the_page(scored_world, client_as):
     assert response.status_code == 400
     assert form_values(response)[f"reviewed_{c['I.1'].pk}"] == "16"
     assert form_values(response)[f"reason_{c['I.1'].pk}"] == "Hai chỉ tiêu chưa đạt"
-    assert Score.objects.get(assessment=sheet, criterion=c["I.1"]).reviewed_points == Decimal("17")
+    assert Score.objects.get(sheet=sheet, criterion=c["I.1"]).reviewed_points == Decimal("17")
 
 
 def test_a_reviewed_value_without_a_reason_is_refused_through_the_page(scored_world, client_as):
@@ -485,11 +485,11 @@ def test_review_list_queries(scored_world, client_as, django_assert_max_num_quer
         submit(sheet, at=late if state == 3 else None)
         reviewer = w.deputy if unit == w.leader_unit else w.leader
         if state == 4:
-            services.sheet_return(assessment=sheet, note="Bổ sung", by=reviewer)
+            services.sheet_return(sheet=sheet, note="Bổ sung", by=reviewer)
         elif state == 5:
             review(sheet, P(i1=9), by=reviewer, reason="Thiếu minh chứng")
         elif state == 6:
-            services.sheet_finalize(assessment=sheet, by=reviewer)
+            services.sheet_finalize(sheet=sheet, by=reviewer)
     client = client_as(w.leader)
     url = reverse("scoring:review-list", kwargs=Y)
 
@@ -505,7 +505,7 @@ def wide_sheet(world):
     """A sheet factory: a table of `n` criteria, every one scored twice (history), evidence where required,
     sent, reviewed on every other criterion, returned to the unit for correction."""
 
-    def build(n: int) -> Assessment:
+    def build(n: int) -> Sheet:
         make_table(world.year, wide_table(n))
         DeadlineFactory(year=world.year, kind=DeadlineKind.SELF_ASSESSMENT, opens_at=timezone.now())
         leaves = [code for code, *_rest in wide_table(n) if "." in code]
@@ -521,7 +521,7 @@ def wide_sheet(world):
 @pytest.mark.parametrize("n", [10, 40])
 def test_the_units_sheet_queries(world, wide_sheet, client_as, django_assert_max_num_queries, n):
     sheet = wide_sheet(n)
-    services.sheet_return(assessment=sheet, note="Bổ sung", by=world.leader)
+    services.sheet_return(sheet=sheet, note="Bổ sung", by=world.leader)
     client = client_as(world.member)
 
     with django_assert_max_num_queries(12):
@@ -657,7 +657,7 @@ def test_the_sheet_shows_the_units_own_due_date_before_the_members(scored_world,
 def test_the_evidence_downloads_for_whoever_may_view_the_sheet(scored_world, client_as):
     w = scored_world
     sheet = fill_and_submit(w.year, w.member_unit, P(i1=18, i2=36, ii1=36))
-    evidence = Evidence.objects.get(score__assessment=sheet)
+    evidence = Evidence.objects.get(score__sheet=sheet)
     url = reverse("scoring:evidence", kwargs={"pk": evidence.pk})
 
     response = client_as(w.leader).get(url)
@@ -671,7 +671,7 @@ def test_the_evidence_downloads_for_whoever_may_view_the_sheet(scored_world, cli
 def test_the_ranking_page_after_publication(scored_world, client_as):
     w = scored_world
     for unit, points in ((w.member_unit, P(i1=18, i2=36, ii1=36)), (w.deputy_unit, P(i1=20, i2=40, ii1=36))):
-        services.sheet_finalize(assessment=fill_and_submit(w.year, unit, points), by=w.leader)
+        services.sheet_finalize(sheet=fill_and_submit(w.year, unit, points), by=w.leader)
     services.ranking_publish(year=w.year, by=officer(w.leader_unit))
 
     response = client_as(w.member).get(reverse("scoring:ranking", kwargs=Y))

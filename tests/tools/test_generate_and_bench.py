@@ -24,7 +24,7 @@ from core.models import User
 from reports.models import ReminderSent, Submission, SubmissionVersion
 from reports.services.reminders import reminders_due
 from scoring.enums import SheetStatus
-from scoring.models import Assessment, CriteriaTable, Criterion, Score
+from scoring.models import CriteriaTable, Criterion, Score, Sheet
 from scoring.selectors import ranking_for_year
 from tools import generate
 
@@ -97,18 +97,18 @@ def test_phases_years_and_memberships(data):
 
 def test_every_score_belongs_to_its_sheets_table(data):
     assert Score.objects.count() > 0
-    assert Score.objects.exclude(criterion__table__year=F("assessment__year")).count() == 0
+    assert Score.objects.exclude(criterion__table__year=F("sheet__year")).count() == 0
     assert Score.objects.filter(criterion__is_leaf=False).count() == 0
     # A submitted sheet has every leaf scored; a draft may be partial.
-    for assessment in Assessment.objects.annotate(n=Count("scores")):
-        if assessment.submitted_at is not None:
-            assert assessment.n == TINY.criteria
-            assert assessment.versions.count() >= 1
+    for sheet in Sheet.objects.annotate(n=Count("scores")):
+        if sheet.submitted_at is not None:
+            assert sheet.n == TINY.criteria
+            assert sheet.versions.count() >= 1
         else:
-            assert assessment.status == SheetStatus.DRAFT
-            assert 1 <= assessment.n <= TINY.criteria
-            assert assessment.versions.count() == 0
-    closed = Assessment.objects.filter(year__phase=Phase.CLOSED)
+            assert sheet.status == SheetStatus.DRAFT
+            assert 1 <= sheet.n <= TINY.criteria
+            assert sheet.versions.count() == 0
+    closed = Sheet.objects.filter(year__phase=Phase.CLOSED)
     assert set(closed.values_list("status", flat=True)) == {SheetStatus.FINAL}
     assert closed.count() == TINY.blocs * TINY.units  # every member's sheet, final
 
@@ -174,8 +174,8 @@ def test_reminders_already_sent_never_repeat_and_today_is_left_to_the_tick(data)
     # A unit that answered is never reminded.
     answered = set(Submission.objects.filter(versions__isnull=False).values_list("deadline_id", "unit_id")) | set(
         Deadline.objects.filter(kind=DeadlineKind.SELF_ASSESSMENT, audience=Audience.MEMBERS)
-        .filter(year__assessments__submitted_at__isnull=False)
-        .values_list("pk", "year__assessments__unit_id")
+        .filter(year__sheets__submitted_at__isnull=False)
+        .values_list("pk", "year__sheets__unit_id")
     )
     assert not {(d.pk, u.pk) for d, u, _offset in due} & answered
 
@@ -264,17 +264,17 @@ def fingerprint() -> dict:
             EmulationYear.objects.values_list("bloc__slug", "year", "leader__code", "deputy__code", "phase")
         ),
         "scores": sorted(
-            Score.objects.filter(Q(assessment__unit__province__code__startswith="GEN")).values_list(
-                "assessment__year__bloc__slug",
-                "assessment__year__year",
-                "assessment__unit__code",
+            Score.objects.filter(Q(sheet__unit__province__code__startswith="GEN")).values_list(
+                "sheet__year__bloc__slug",
+                "sheet__year__year",
+                "sheet__unit__code",
                 "criterion__code",
                 "self_points",
                 "reviewed_points",
             )
         ),
         "sheets": sorted(
-            Assessment.objects.filter(province).values_list(
+            Sheet.objects.filter(province).values_list(
                 "year__bloc__slug", "year__year", "unit__code", "status", "submitted_at", "is_late"
             )
         ),
