@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from blocs.shortcuts import year_or_404
 from core.documents import render_html
-from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
+from core.documents.views import framed, known_format, render_actions, rendered_documents, request_rendering
 from core.permissions import ensure_can
 
 from .documents import (
@@ -24,16 +24,9 @@ from .documents import (
 )
 from .models import Proposal
 
-# The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs nothing
-# but our stylesheet and fonts (the same policy as the conference plan's preview).
-PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
-
 
 def _preview(document) -> HttpResponse:
-    response = HttpResponse(render_html(document))
-    response["Content-Security-Policy"] = PREVIEW_CSP
-    response["Cache-Control"] = "private, no-store"  # a newly published ballot shows at once
-    return response
+    return framed(render_html(document))  # never cached: a newly published ballot shows at once
 
 
 # --- the vote-count minutes of the year ----------------------------------------------------------------

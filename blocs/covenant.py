@@ -13,10 +13,13 @@ from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.audit import audit
+from core.documents import lifecycle
+from core.documents.lifecycle import IssuedKind, Register
 from core.i18n import later
+from core.locking import StaleEdit
 from core.permissions import ensure_can
 
 from .models import Covenant, CovenantRegistration, CovenantRegistrationVersion, EmulationYear, Unit
@@ -27,11 +30,11 @@ DOC_TYPE = Covenant.DOC_TYPE
 BULLETS = "-–•+*"  # what people type before a target; the document adds its own dash
 
 
-class StaleRegistration(ValidationError):
+class StaleRegistration(StaleEdit):
     pass
 
 
-class StaleCovenant(ValidationError):
+class StaleCovenant(StaleEdit):
     pass
 
 
@@ -333,61 +336,88 @@ def covenant_save(
     return covenant
 
 
-@transaction.atomic
+class CovenantKind(IssuedKind):
+    """The covenant in the one lifecycle: issued in the bloc's register (GƯTĐ) of the year of its date once every
+    member unit has sent its registration, every member unit told; issued is final (no correction in place)."""
+
+    name = "blocs.covenant"
+    slug = "covenant"
+    model = Covenant
+    url_prefix = "blocs:covenant"
+    pages = ("page", "edit", "preview", "issue", "render")
+    page_action = "blocs.covenant.view"
+    edit_action = "blocs.covenant.issue"
+    document_action = "blocs.covenant.document"
+    doc_type = DOC_TYPE
+    register = Register(next_number=register_next_number, take=register_take)
+    corrections = None  # a signed mutual pledge is corrected by a new document, not by editing the signed one
+    revision_field = "version"  # the issued text is a version of its own: renderings of the draft are not it
+    status_field = None
+    load_related = ("year__bloc__province", "year__leader")
+    stale_class = StaleCovenant
+    frozen = already_issued = gettext_lazy("The covenant is issued and can no longer be changed.")
+    stale = gettext_lazy("Someone else changed the covenant after you opened it; your input is kept below.")
+    issued_message = gettext_lazy("The covenant was issued as number %(number)s.")
+    saved_message = gettext_lazy("The draft covenant was saved.")
+    preview_title = gettext_lazy("Preview as it will be printed")
+    templates = {"page": "blocs/covenant/covenant.html", "edit": "blocs/covenant/covenant_edit.html"}
+
+    def current(self, year: EmulationYear) -> Covenant:
+        """Never None: before the first save, the defaults."""
+        return covenant_for(year)
+
+    def register_year(self, covenant: Covenant) -> int:
+        return covenant.issued_on.year
+
+    def register_title(self, covenant: Covenant) -> str:
+        return f"Bản giao ước thi đua năm {covenant.year.year}"
+
+    def issue_problems(self, covenant: Covenant) -> list[str]:
+        missing = units_not_sent(covenant.year)
+        if not missing:
+            return []
+        return [
+            _("The covenant cannot be issued yet: %(units)s have not sent their registration.")
+            % {"units": ", ".join(u.short_name for u in missing)}
+        ]
+
+    def before_issue(self, covenant: Covenant, by) -> None:
+        if covenant.pk is None:  # issued straight from the defaults
+            covenant.version = 1
+            try:
+                with transaction.atomic():
+                    covenant.save()
+            except IntegrityError as exc:  # the draft was saved meanwhile: issue that one, as the leader sees it
+                raise StaleCovenant(
+                    _("Someone else changed the covenant after you opened it; check it and issue again.")
+                ) from exc
+
+    def after_issue(self, covenant: Covenant, by) -> None:
+        year, bloc = covenant.year, covenant.year.bloc
+        for unit in members_in_year(bloc=bloc, year=year.year):
+            notify_unit(
+                unit,
+                title=later(gettext_noop("The %(year)s covenant was issued"), year=year.year),
+                body=later(
+                    gettext_noop("%(leader)s issued the emulation covenant number %(number)s of %(bloc)s."),
+                    leader=year.leader.name,
+                    number=covenant.number_text,
+                    bloc=bloc.name,
+                ),
+                link=covenant_link(year),
+                key=f"covenant-issued:{covenant.pk}",
+            )
+
+    def build(self, covenant: Covenant):
+        from .covenant_documents import covenant_document
+
+        return covenant_document(covenant)
+
+
+COVENANT = CovenantKind()
+
+
 def covenant_issue(*, covenant: Covenant, by, number: int | None = None) -> Covenant:
     """Ban hành: refused while a member unit has not sent its registration; takes the number in the bloc's
     register (type GƯTĐ, the year of the document's date), freezes the covenant and tells every member unit."""
-    ensure_can(by, "blocs.covenant.issue", covenant.year)
-    year = covenant.year
-    if covenant.pk is not None:
-        # Two leaders' clicks at once: the second waits here and then finds the covenant issued.
-        covenant = Covenant.objects.select_for_update().get(pk=covenant.pk)
-        covenant.year = year
-        if covenant.is_issued:
-            raise ValidationError(_("The covenant is issued and can no longer be changed."))
-    missing = units_not_sent(year)
-    if missing:
-        raise ValidationError(
-            _("The covenant cannot be issued yet: %(units)s have not sent their registration.")
-            % {"units": ", ".join(u.short_name for u in missing)}
-        )
-    if covenant.pk is None:  # issued straight from the defaults
-        covenant.version = 1
-        try:
-            with transaction.atomic():
-                covenant.save()
-        except IntegrityError as exc:  # the draft was saved meanwhile: issue that one, as the leader sees it
-            raise StaleCovenant(
-                _("Someone else changed the covenant after you opened it; check it and issue again.")
-            ) from exc
-    bloc = year.bloc
-    register_year = covenant.issued_on.year
-    number = number or register_next_number(bloc=bloc, year=register_year, doc_type=DOC_TYPE)
-    register_take(
-        bloc=bloc,
-        year=register_year,
-        doc_type=DOC_TYPE,
-        number=number,
-        title=f"Bản giao ước thi đua năm {year.year}",
-        by=by,
-    )
-    covenant.number = number
-    covenant.issued_at = timezone.now()
-    covenant.issued_by = by
-    covenant.version += 1  # the issued text is a version of its own: renderings of the draft are not it
-    covenant.save(update_fields=["number", "issued_at", "issued_by", "version", "updated_at"])
-    audit(by, "blocs.covenant.issued", covenant, number=covenant.number_text)
-    for unit in members_in_year(bloc=bloc, year=year.year):
-        notify_unit(
-            unit,
-            title=later(gettext_noop("The %(year)s covenant was issued"), year=year.year),
-            body=later(
-                gettext_noop("%(leader)s issued the emulation covenant number %(number)s of %(bloc)s."),
-                leader=year.leader.name,
-                number=covenant.number_text,
-                bloc=bloc.name,
-            ),
-            link=covenant_link(year),
-            key=f"covenant-issued:{covenant.pk}",
-        )
-    return covenant
+    return lifecycle.issue(COVENANT, covenant, number=number, by=by)

@@ -5,57 +5,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from core.documents import render_html
-from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
+from core.documents import views as document_views
+from core.documents.views import known_format
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import covenant as services
-from .covenant_documents import covenant_document
+from .covenant import COVENANT
 from .forms_covenant import CovenantForm, CovenantIssueForm, RegistrationForm
-from .models import Covenant, CovenantRegistration
+from .models import CovenantRegistration
 from .roles import facts
-from .services import register_next_number
 from .shortcuts import year_or_404
-
-DOCUMENT_KIND = "blocs.covenant"
-# The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs
-# nothing but our stylesheet and fonts (the same policy as the conference plan's preview).
-PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
-
-
-def _to_covenant(emulation_year, anchor: str = ""):
-    url = reverse("blocs:covenant", kwargs={"slug": emulation_year.bloc.slug, "year": emulation_year.year})
-    return redirect(url + anchor)
-
 
 # --- the year's covenant -----------------------------------------------------------------------------------
 
 
 def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
     user = request.user
-    covenant = services.covenant_for(emulation_year)
+    covenant = COVENANT.current(emulation_year)
     rows = services.covenant_rows(emulation_year)
-    may_issue = can(user, "blocs.covenant.issue", emulation_year) and not covenant.is_issued
-    may_read_document = can(user, "blocs.covenant.document", covenant)
+    may_issue = can(user, COVENANT.edit_action, emulation_year) and not covenant.is_issued
+    may_read_document = can(user, COVENANT.document_action, covenant)
     documents = []
     if may_read_document and covenant.pk:
         # Once issued, files of the draft (numbered "…") are not the covenant the units signed.
-        documents = rendered_documents(
-            DOCUMENT_KIND, covenant, version=covenant.version if covenant.is_issued else None
+        documents = document_views.rendered_documents(
+            COVENANT.name, covenant, version=covenant.version if covenant.is_issued else None
         )
     if may_issue and issue_form is None:
-        suggested = register_next_number(
-            bloc=emulation_year.bloc, year=covenant.issued_on.year, doc_type=services.DOC_TYPE
-        )
-        issue_form = CovenantIssueForm(initial={"number": suggested})
+        issue_form = CovenantIssueForm(initial=document_views.issue_initial(COVENANT, covenant))
     own_unit_id = facts(user).unit_id
     return {
         "year": emulation_year,
@@ -69,39 +52,41 @@ def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
         "may_read_document": may_read_document,
         "documents": documents,
         "issue_form": issue_form if may_issue else None,
-        "render_actions": render_actions("blocs:covenant-render", emulation_year.bloc.slug, emulation_year.year),
+        "render_actions": document_views.render_actions(
+            COVENANT.url_name("render"), *COVENANT.url_args(emulation_year)
+        ),
     }
+
+
+def _page(request, emulation_year, covenant=None, *, issue_form=None):
+    if issue_form is not None:  # a refused issue changed nothing: the year and its covenant as stored
+        emulation_year = year_or_404(emulation_year.bloc.slug, emulation_year.year, "covenant")
+    context = _covenant_context(request, emulation_year, issue_form=issue_form)
+    return render(request, COVENANT.templates["page"], context)
 
 
 @login_required
 def covenant_detail(request, slug, year):
     emulation_year = year_or_404(slug, year, "covenant")
-    ensure_can(request.user, "blocs.covenant.view", emulation_year)
-    return render(request, "blocs/covenant/covenant.html", _covenant_context(request, emulation_year))
+    ensure_can(request.user, COVENANT.page_action, emulation_year)
+    return _page(request, emulation_year)
 
 
 @xframe_options_sameorigin
 @login_required
 def covenant_preview(request, slug, year):
     """The covenant as its PDF will read (the same template): the draft for the leader, the issued text for all."""
-    emulation_year = year_or_404(slug, year, "covenant")
-    ensure_can(request.user, "blocs.covenant.view", emulation_year)
-    covenant = services.covenant_for(emulation_year)
-    ensure_can(request.user, "blocs.covenant.document", covenant)
-    response = HttpResponse(render_html(covenant_document(covenant)))
-    response["Content-Security-Policy"] = PREVIEW_CSP
-    response["Cache-Control"] = "private, no-store"  # a registration sent meanwhile shows at once
-    return response
+    return document_views.preview_view(request, COVENANT, year_or_404(slug, year, "covenant"))
 
 
 @login_required
 def covenant_edit(request, slug, year):
     emulation_year = year_or_404(slug, year, "covenant")
-    ensure_can(request.user, "blocs.covenant.issue", emulation_year)
-    covenant = services.covenant_for(emulation_year)
+    ensure_can(request.user, COVENANT.edit_action, emulation_year)
+    covenant = COVENANT.current(emulation_year)
     if covenant.is_issued:
-        messages.error(request, _("The covenant is issued and can no longer be changed."))
-        return _to_covenant(emulation_year)
+        messages.error(request, str(COVENANT.frozen))
+        return document_views.back_to_page(COVENANT, emulation_year)
     initial = {
         "place": covenant.place,
         "issued_on": covenant.issued_on,
@@ -125,42 +110,30 @@ def covenant_edit(request, slug, year):
         except services.StaleCovenant as error:
             form.add_error(None, error)
             # Keep what was typed, on top of the version saved meanwhile: saving again overwrites it.
-            current = Covenant.objects.filter(year=emulation_year).values_list("version", flat=True).first()
+            current = COVENANT.in_scope(emulation_year).values_list("version", flat=True).first()
             rebound = request.POST.copy()
             rebound["version"] = str(current or 0)
             form.data = rebound
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The draft covenant was saved."))
-            return _to_covenant(emulation_year)
+            messages.success(request, str(COVENANT.saved_message))
+            return document_views.back_to_page(COVENANT, emulation_year)
     context = {"year": emulation_year, "bloc": emulation_year.bloc, "covenant": covenant, "form": form}
-    return render(request, "blocs/covenant/covenant_edit.html", context)
+    return render(request, COVENANT.templates["edit"], context)
 
 
 @login_required
 @require_POST
 def covenant_issue(request, slug, year):
     emulation_year = year_or_404(slug, year, "covenant")
-    ensure_can(request.user, "blocs.covenant.issue", emulation_year)
-    covenant = services.covenant_for(emulation_year)
-    if covenant.is_issued:
-        messages.error(request, _("The covenant is issued and can no longer be changed."))
-        return _to_covenant(emulation_year)
-    form = CovenantIssueForm(request.POST)
-    if form.is_valid():
-        try:
-            issued = services.covenant_issue(covenant=covenant, number=form.cleaned_data["number"], by=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The covenant was issued as number %(number)s.") % {"number": issued.number_text}
-            )
-            return _to_covenant(emulation_year)
-    emulation_year = year_or_404(slug, year, "covenant")  # as stored: a refused issue changed nothing
-    context = _covenant_context(request, emulation_year, issue_form=form)
-    return render(request, "blocs/covenant/covenant.html", context)
+    return document_views.issue_view(request, COVENANT, emulation_year, form_class=CovenantIssueForm, page=_page)
+
+
+def _unsaved(covenant) -> str | None:
+    if covenant.pk is None:
+        return _("Save the draft covenant first; its files are rendered from what is saved.")
+    return None
 
 
 @login_required
@@ -168,18 +141,7 @@ def covenant_issue(request, slug, year):
 @known_format
 def covenant_render(request, slug, year, fmt):
     emulation_year = year_or_404(slug, year, "covenant")
-    ensure_can(request.user, "blocs.covenant.view", emulation_year)
-    covenant = services.covenant_for(emulation_year)
-
-    def unsaved():
-        if covenant.pk is None:
-            return _("Save the draft covenant first; its files are rendered from what is saved.")
-        return None
-
-    back = _to_covenant(emulation_year, "#documents")
-    return request_rendering(
-        request, covenant, kind=DOCUMENT_KIND, action="blocs.covenant.document", fmt=fmt, then=back, refusal=unsaved
-    )
+    return document_views.rendering_view(request, COVENANT, emulation_year, fmt=fmt, refusal=_unsaved)
 
 
 # --- a unit's registration ---------------------------------------------------------------------------------

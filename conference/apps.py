@@ -16,45 +16,9 @@ class ConferenceConfig(AppConfig):
         year_link(order=60, label=_("Conference plan"), url_name="conference:plan", action="conference.plan.view")
 
         from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
-        from .documents.plan import plan_document
-        from .models import ConferencePlan
+        from .services.minutes import MINUTES
+        from .services.plan import PLAN
+        from .services.summary import SUMMARY
 
-        registry.register(
-            registry.DocumentKind(
-                name="conference.plan",
-                load=lambda pk: ConferencePlan.objects.select_related("year__bloc__province", "year__leader").get(
-                    pk=pk
-                ),
-                build=plan_document,
-                version=lambda plan: plan.version,
-                view_action="conference.plan.document",
-            )
-        )
-        from .documents.minutes import minutes_document
-        from .models import ConferenceMinutes
-
-        registry.register(
-            registry.DocumentKind(
-                name="conference.minutes",
-                load=lambda pk: ConferenceMinutes.objects.select_related("year__bloc__province", "year__leader").get(
-                    pk=pk
-                ),
-                build=minutes_document,
-                version=lambda minutes: minutes.revision,
-                view_action="conference.minutes.document",
-            )
-        )
-        from .documents.summary import summary_document
-        from .models import SummaryReport
-
-        registry.register(
-            registry.DocumentKind(
-                name="conference.summary",
-                load=lambda pk: SummaryReport.objects.select_related(
-                    "year__bloc__province", "year__leader", "year__deputy"
-                ).get(pk=pk),
-                build=summary_document,
-                version=lambda summary: summary.revision,
-                view_action="conference.summary.document",
-            )
-        )
+        for kind in (PLAN, MINUTES, SUMMARY):  # each renders its records (core.documents.lifecycle.IssuedKind)
+            registry.register(kind)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput, TimeInput
+from core.documents.forms import IssueForm
 
 from ..forms.plan import TIME_FORMATS
 from ..models import ConferenceMinutes
@@ -91,12 +92,5 @@ class MinutesForm(forms.ModelForm):
         return data
 
 
-class MinutesIssueForm(forms.Form):
-    number = forms.IntegerField(
-        label=_("Number in the register"),
-        min_value=1,
-        max_value=9999,
-        required=False,
-        help_text=_("Suggested: the next free number of the bloc's register of minutes. Empty takes that one."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class MinutesIssueForm(IssueForm):
+    register_help = _("Suggested: the next free number of the bloc's register of minutes. Empty takes that one.")

@@ -15,9 +15,11 @@ from blocs.enums import DeadlineKind
 from blocs.forms import DateInput, TimeInput
 from blocs.models import EmulationYear, Unit
 from blocs.selectors import members_in_year
+from core.documents.forms import IssueForm
 
 from ..documents.plan import issuer_name
 from ..models import ConferencePlan, PlanContribution, PlanTask
+from ..services.plan import TEXT_FIELDS
 
 TIME_FORMATS = ["%H:%M", "%Hh%M", "%Hh", "%H:%M:%S"]  # 14:30, 14h30, 14h
 
@@ -96,31 +98,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = ConferencePlan
-        fields = [
-            "place",
-            "issued_on",
-            "title",
-            "title_suffix",
-            "legal_bases",
-            "preamble_closing",
-            "purpose",
-            "requirements",
-            "agenda",
-            "invited",
-            "summoned_text",
-            "summoned_per_unit",
-            "conference_date",
-            "start_time",
-            "duration",
-            "venue",
-            "funding",
-            "closing",
-            "recipients",
-            "signer_authority",
-            "signer_body",
-            "signer_position",
-            "signer_name",
-        ]
+        fields = TEXT_FIELDS
         widgets = {
             "issued_on": DateInput(),
             "conference_date": DateInput(),
@@ -309,14 +287,9 @@ def plan_formsets(data, plan: ConferencePlan) -> tuple[BaseTaskFormSet, BaseCont
     return tasks, shares
 
 
-class IssueForm(forms.Form):
-    number = forms.IntegerField(
-        label=_("Number in the register"),
-        min_value=1,
-        max_value=9999,
-        required=False,
-        help_text=_("Suggested: the next free number of the bloc's register of plans. Empty takes that one."),
-    )
+class PlanIssueForm(IssueForm):
+    register_help = _("Suggested: the next free number of the bloc's register of plans. Empty takes that one.")
+    versioned = False  # the plan's page has never asked for the version read
 
 
 class DelegateForm(forms.Form):

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput
+from core.documents.forms import IssueForm
 
 from ..models import SummaryReport
 
@@ -74,15 +75,8 @@ class SummaryForm(forms.ModelForm):
         self.fields["place"].required = True
 
 
-class SummaryIssueForm(forms.Form):
-    number = forms.IntegerField(
-        label=_("Number in the register"),
-        min_value=1,
-        max_value=9999,
-        required=False,
-        help_text=_("Suggested: the next free number of the bloc's register of reports. Empty takes that one."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SummaryIssueForm(IssueForm):
+    register_help = _("Suggested: the next free number of the bloc's register of reports. Empty takes that one.")
 
 
 class SendForm(forms.Form):

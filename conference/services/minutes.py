@@ -6,12 +6,9 @@ Results are never computed here: the minutes say what the ballots and the rankin
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from awards.enums import BallotStatus
 from awards.models import Ballot, BallotCandidate
@@ -19,23 +16,24 @@ from awards.selectors import ranking_is_published
 from blocs.enums import DeadlineKind
 from blocs.models import EmulationYear, Person
 from blocs.selectors import members_in_year
-from blocs.services import register_next_number, register_take
-from core.audit import audit
-from core.permissions import ensure_can
+from core.documents import lifecycle
+from core.locking import StaleEdit
 from scoring.selectors import RankRow, ranking_for_year
 
-from ..enums import PlanStatus
+from ..documents.kinds import BLOC_REGISTER, ConferenceKind
 from ..models import ConferenceMinutes, Delegate
 from ..services.plan import current_plan
 
 DOC_TYPE = "BB"
+register_next_number = BLOC_REGISTER.next_number  # the number issuing takes next (pages and tests ask it)
 DEFAULT_LENGTH = datetime.timedelta(hours=2, minutes=30)
-# Filled in before issuing: without them the minutes cannot be signed or say when the conference ended.
-REQUIRED_TO_ISSUE = ("place", "chair_name", "secretary_name", "ended_at")
 
 
-class StaleMinutes(ValidationError):
+class StaleMinutes(StaleEdit):
     """Someone saved (or issued) the minutes after the editor was opened."""
+
+
+STALE_MESSAGE = gettext_noop("Someone else saved these minutes after you opened them; your input is kept below.")
 
 
 def current_minutes(year: EmulationYear) -> ConferenceMinutes | None:
@@ -132,117 +130,90 @@ def initial_minutes(year: EmulationYear) -> ConferenceMinutes:
     )
 
 
-# --- writes --------------------------------------------------------------------------------------------
+# --- the kind and its writes ---------------------------------------------------------------------------
 
 
-def _frozen_error() -> ValidationError:
-    return ValidationError(
-        _("These minutes are issued and cannot be changed in place: create a new version to correct them.")
+class MinutesKind(ConferenceKind):
+    """The minutes in the one lifecycle: issued in the register of minutes (BB) of the year of the conference,
+    once the venue, the chair, the secretary and the end are written; corrected as the next revision."""
+
+    name = "conference.minutes"
+    slug = "minutes"
+    model = ConferenceMinutes
+    page_action = "conference.minutes.view"
+    edit_action = "conference.minutes.edit"
+    document_action = "conference.minutes.document"
+    doc_type = DOC_TYPE
+    # Filled in before issuing: without them the minutes cannot be signed or say when the conference ended.
+    required = {
+        "place": gettext_lazy("venue"),
+        "chair_name": gettext_lazy("chair's name"),
+        "secretary_name": gettext_lazy("secretary's name"),
+        "ended_at": gettext_lazy("ended at"),
+    }
+    stale_class = StaleMinutes
+    incomplete = gettext_lazy("The minutes are incomplete: %(fields)s. Complete them in the editor.")
+    frozen = gettext_lazy(
+        "These minutes are issued and cannot be changed in place: create a new version to correct them."
     )
+    already_issued = gettext_lazy("These minutes are already issued.")
+    stale = gettext_lazy(STALE_MESSAGE)
+    stale_issue = gettext_lazy(
+        "The minutes were changed after you opened this page; read the preview again before issuing."
+    )
+    not_issued = gettext_lazy("Only issued minutes need a new version; edit this draft directly.")
+    issued_message = gettext_lazy("The minutes were issued as number %(number)s.")
+    reopened_message = gettext_lazy(
+        "The minutes are a draft again (version %(version)s): correct them and issue them again."
+    )
+    saved_message = gettext_lazy("The draft minutes were saved.")
+    preview_title = gettext_lazy("Preview of the minutes as they will be printed")
+    preview_defaults = True
+    templates = {"page": "conference/minutes/detail.html", "edit": "conference/minutes/edit.html"}
+
+    def current(self, year: EmulationYear) -> ConferenceMinutes | None:
+        minutes = current_minutes(year)
+        return self.adopt(minutes, year) if minutes is not None else None
+
+    def initial(self, year: EmulationYear) -> ConferenceMinutes:
+        return initial_minutes(year)
+
+    def register_year(self, minutes: ConferenceMinutes) -> int:
+        return timezone.localtime(minutes.held_at).year
+
+    def register_title(self, minutes: ConferenceMinutes) -> str:
+        return register_title(minutes.year)
+
+    def build(self, minutes: ConferenceMinutes):
+        from ..documents.minutes import minutes_document
+
+        return minutes_document(minutes)
+
+
+MINUTES = MinutesKind()
 
 
 def ensure_editable(minutes: ConferenceMinutes, by) -> None:
-    ensure_can(by, "conference.minutes.edit", minutes.year)
-    if minutes.pk and minutes.is_issued:
-        raise _frozen_error()
+    lifecycle.ensure_editable(MINUTES, minutes, by)
 
 
-STALE_MESSAGE = gettext_noop("Someone else saved these minutes after you opened them; your input is kept below.")
-
-
-@transaction.atomic
 def minutes_save(*, minutes: ConferenceMinutes, expected_version: int | None, by) -> ConferenceMinutes:
     """Save the draft, refusing a form opened before someone else's save (the caller keeps the input)."""
-    ensure_editable(minutes, by)
-    minutes.updated_by = by
-    minutes.full_clean(exclude=["number", "issued_by", "updated_by", "year"])
-    if minutes.pk is None:
-        if ConferenceMinutes.objects.filter(year=minutes.year).exists():
-            raise StaleMinutes(_(STALE_MESSAGE))
-        try:
-            with transaction.atomic():
-                minutes.save()
-        except IntegrityError as exc:  # two first saves at the same moment: one wins
-            raise StaleMinutes(_(STALE_MESSAGE)) from exc
-        audit(by, "conference.minutes.created", minutes)
-        return minutes
-    query = ConferenceMinutes.objects.filter(pk=minutes.pk, status=PlanStatus.DRAFT)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    if query.update(version=F("version") + 1) != 1:
-        if ConferenceMinutes.objects.filter(pk=minutes.pk, status=PlanStatus.ISSUED).exists():
-            raise _frozen_error()
-        raise StaleMinutes(_(STALE_MESSAGE))
-    minutes.version = ConferenceMinutes.objects.values_list("version", flat=True).get(pk=minutes.pk)
-    minutes.save()
-    audit(by, "conference.minutes.saved", minutes, version=minutes.version)
-    return minutes
+    return lifecycle.save_draft(MINUTES, minutes, expected_version=expected_version, by=by)
 
 
-@transaction.atomic
 def minutes_issue(
     *, minutes: ConferenceMinutes, number: int | None, by, expected_version: int | None = None
 ) -> ConferenceMinutes:
     """Ban hành: take the number in the bloc's register of minutes (BB) for the year of the conference and
     freeze the minutes. A correction (new version) keeps the number it was first issued under."""
-    ensure_can(by, "conference.minutes.edit", minutes.year)
-    year = minutes.year
-    locked = ConferenceMinutes.objects.select_for_update().get(pk=minutes.pk)
-    if locked.is_issued:
-        raise ValidationError(_("These minutes are already issued."))
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleMinutes(
-            _("The minutes were changed after you opened this page; read the preview again before issuing.")
-        )
-    labels = {
-        "place": _("venue"),
-        "chair_name": _("chair's name"),
-        "secretary_name": _("secretary's name"),
-        "ended_at": _("ended at"),
-    }
-    missing = [str(labels[name]) for name in REQUIRED_TO_ISSUE if getattr(locked, name) in (None, "")]
-    if missing:
-        raise ValidationError(
-            _("The minutes are incomplete: %(fields)s. Complete them in the editor.") % {"fields": ", ".join(missing)}
-        )
-    if locked.number is None:
-        register_year = timezone.localtime(locked.held_at).year
-        bloc = year.bloc
-        chosen = number or register_next_number(bloc=bloc, year=register_year, doc_type=DOC_TYPE)
-        register_take(
-            bloc=bloc, year=register_year, doc_type=DOC_TYPE, number=chosen, title=register_title(year), by=by
-        )
-        locked.number = chosen
-    locked.status = PlanStatus.ISSUED
-    locked.issued_at = timezone.now()
-    locked.issued_by = by
-    locked.version += 1  # an editor opened before the issue is stale now
-    locked.save(update_fields=["number", "status", "issued_at", "issued_by", "version", "updated_at"])
-    locked.year = year
-    audit(by, "conference.minutes.issued", locked, number=locked.number_text, revision=locked.revision)
-    return locked
+    return lifecycle.issue(MINUTES, minutes, number=number, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
 def minutes_new_version(*, minutes: ConferenceMinutes, by) -> ConferenceMinutes:
     """A correction of issued minutes: they become a draft of the next revision, under the same number, until
     issued again. The issued text stays in the files rendered before (and the audit log)."""
-    ensure_can(by, "conference.minutes.edit", minutes.year)
-    year = minutes.year
-    locked = ConferenceMinutes.objects.select_for_update().get(pk=minutes.pk)
-    if not locked.is_issued:
-        raise ValidationError(_("Only issued minutes need a new version; edit this draft directly."))
-    previous = {"revision": locked.revision, "issued_at": locked.issued_at.isoformat() if locked.issued_at else None}
-    locked.status = PlanStatus.DRAFT
-    locked.revision += 1
-    locked.version += 1
-    locked.issued_at = None
-    locked.issued_by = None
-    locked.updated_by = by
-    locked.save(update_fields=["status", "revision", "version", "issued_at", "issued_by", "updated_by", "updated_at"])
-    locked.year = year
-    audit(by, "conference.minutes.new_version", locked, previous=previous, revision=locked.revision)
-    return locked
+    return lifecycle.new_version(MINUTES, minutes, by=by)
 
 
 # --- what the minutes read from the other apps ------------------------------------------------------------

@@ -7,18 +7,24 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from blocs.enums import Audience
 from blocs.models import Deadline, EmulationYear, Unit
-from blocs.services import register_next_number, register_take
 from core.audit import audit
+from core.documents import lifecycle
+from core.documents.lifecycle import SUPERSEDE
+from core.locking import StaleEdit
 from core.permissions import ensure_can
 
+from ..documents.kinds import ConferenceKind
 from ..enums import Actor, PlanStatus
 from ..models import ConferencePlan, Delegate, PlanContribution, PlanTask
 
+DOC_TYPE = "KH"
 AUDIENCE = {Actor.LEADER: Audience.LEADER, Actor.MEMBERS: Audience.MEMBERS, Actor.NEXT_LEADER: Audience.NEXT_LEADER}
-COPIED_FIELDS = [
+# The plan's text: what its editor writes (forms/plan.py) and what a new version copies.
+TEXT_FIELDS = [
     "place",
     "issued_on",
     "title",
@@ -45,7 +51,7 @@ COPIED_FIELDS = [
 ]
 
 
-class StalePlan(ValidationError):
+class StalePlan(StaleEdit):
     pass
 
 
@@ -67,12 +73,8 @@ def check_tasks(*, conference_date: datetime.date, tasks: list[PlanTask]) -> dic
     return errors
 
 
-def _ensure_editable(plan: ConferencePlan, by) -> None:
-    ensure_can(by, "conference.plan.edit", plan.year)
-    if plan.pk and plan.is_issued:
-        raise ValidationError(
-            _("This plan is issued and cannot be changed in place: create a new version to change it.")
-        )
+def ensure_editable(plan: ConferencePlan, by) -> None:
+    lifecycle.ensure_editable(PLAN, plan, by)
 
 
 @transaction.atomic
@@ -85,7 +87,7 @@ def plan_save(
     by,
 ) -> ConferencePlan:
     """Save a draft with its tasks and contributions (all replaced), refusing a stale form."""
-    _ensure_editable(plan, by)
+    ensure_editable(plan, by)
     errors = check_tasks(conference_date=plan.conference_date, tasks=tasks)
     if errors:
         raise ValidationError({f"task_{i}": message for i, message in errors.items()})
@@ -148,76 +150,101 @@ def _sync_calendar(plan: ConferencePlan) -> None:
         task.save(update_fields=["deadline"])
 
 
-@transaction.atomic
+class PlanKind(ConferenceKind):
+    """The plan in the one lifecycle: issued in the register of plans (KH) of the year of its date once the
+    signature block is complete, its tasks then written into the calendar; a change is a new version, a new row
+    that supersedes the issued one when it is issued in turn."""
+
+    name = "conference.plan"
+    slug = "plan"
+    model = ConferencePlan
+    page_action = "conference.plan.view"
+    edit_action = "conference.plan.edit"
+    document_action = "conference.plan.document"
+    doc_type = DOC_TYPE
+    corrections = SUPERSEDE
+    version_field = "edit_version"
+    revision_field = "version"
+    required = {
+        "signer_authority": gettext_lazy("authority line"),
+        "signer_position": gettext_lazy("signer's position"),
+        "signer_name": gettext_lazy("signer's name"),
+    }
+    stale_class = StalePlan
+    incomplete = gettext_lazy("The signature block is incomplete: %(fields)s.")
+    frozen = already_issued = gettext_lazy(
+        "This plan is issued and cannot be changed in place: create a new version to change it."
+    )
+    stale = stale_issue = gettext_lazy("Someone else saved this plan after you opened it; your input is kept below.")
+    not_issued = gettext_lazy("Only an issued plan needs a new version; edit this draft directly.")
+    issued_message = gettext_lazy("The plan was issued as number %(number)s.")
+    reopened_message = gettext_lazy(
+        "Version %(version)s was created as a draft; it replaces the issued plan once it is issued."
+    )
+    saved_message = gettext_lazy("The draft plan was saved.")
+    preview_title = gettext_lazy("Preview of the plan as it will be printed")
+    templates = {"page": "conference/plan.html", "edit": "conference/plan_edit.html"}
+
+    def current(self, year: EmulationYear) -> ConferencePlan | None:
+        plan = current_plan(year)
+        return self.adopt(plan, year) if plan is not None else None
+
+    def register_year(self, plan: ConferencePlan) -> int:
+        return plan.issued_on.year
+
+    def register_title(self, plan: ConferencePlan) -> str:
+        return f"{plan.title} {plan.title_suffix}".strip()
+
+    def after_issue(self, plan: ConferencePlan, by) -> None:
+        _sync_calendar(plan)
+
+    def supersede(self, plan: ConferencePlan, by) -> ConferencePlan:
+        """A new draft version that copies the issued plan with its tasks and contributions."""
+        if ConferencePlan.objects.filter(year=plan.year, version__gt=plan.version).exists():
+            raise ValidationError(_("A newer version of this plan already exists."))
+        new = ConferencePlan(year=plan.year, version=plan.version + 1, supersedes=plan, status=PlanStatus.DRAFT)
+        for name in TEXT_FIELDS:
+            setattr(new, name, getattr(plan, name))
+        new.issued_on = timezone.localdate()
+        new.save()
+        PlanTask.objects.bulk_create(
+            PlanTask(
+                plan=new,
+                actor=t.actor,
+                text=t.text,
+                kind=t.kind,
+                opens_on=t.opens_on,
+                due_on=t.due_on,
+                follow_up=t.follow_up,
+                in_calendar=t.in_calendar,
+                note=t.note,
+                order=t.order,
+            )
+            for t in plan.tasks.all()
+        )
+        PlanContribution.objects.bulk_create(
+            PlanContribution(plan=new, unit=c.unit, amount=c.amount, waived=c.waived, reason=c.reason)
+            for c in plan.contributions.all()
+        )
+        return new
+
+    def build(self, plan: ConferencePlan):
+        from ..documents.plan import plan_document
+
+        return plan_document(plan)
+
+
+PLAN = PlanKind()
+
+
 def plan_issue(*, plan: ConferencePlan, number: int | None, by) -> ConferencePlan:
     """Ban hành: take the number in the bloc's register, freeze the plan, write its tasks into the calendar."""
-    _ensure_editable(plan, by)
-    missing = [
-        label
-        for label, value in (
-            (_("authority line"), plan.signer_authority),
-            (_("signer's position"), plan.signer_position),
-            (_("signer's name"), plan.signer_name),
-        )
-        if not value.strip()
-    ]
-    if missing:
-        raise ValidationError(_("The signature block is incomplete: %(fields)s.") % {"fields": ", ".join(missing)})
-    bloc = plan.year.bloc
-    register_year = plan.issued_on.year
-    number = number or register_next_number(bloc=bloc, year=register_year, doc_type="KH")
-    register_take(
-        bloc=bloc,
-        year=register_year,
-        doc_type="KH",
-        number=number,
-        title=f"{plan.title} {plan.title_suffix}".strip(),
-        by=by,
-    )
-    plan.number = number
-    plan.status = PlanStatus.ISSUED
-    plan.issued_at = timezone.now()
-    plan.issued_by = by
-    plan.save(update_fields=["number", "status", "issued_at", "issued_by", "updated_at"])
-    _sync_calendar(plan)
-    audit(by, "conference.plan.issued", plan, number=plan.number_text)
-    return plan
+    return lifecycle.issue(PLAN, plan, number=number, by=by)
 
 
-@transaction.atomic
 def plan_new_version(*, plan: ConferencePlan, by) -> ConferencePlan:
     """A change to an issued plan: a new draft version that copies it and will supersede it when issued."""
-    ensure_can(by, "conference.plan.edit", plan.year)
-    if not plan.is_issued:
-        raise ValidationError(_("Only an issued plan needs a new version; edit this draft directly."))
-    if ConferencePlan.objects.filter(year=plan.year, version__gt=plan.version).exists():
-        raise ValidationError(_("A newer version of this plan already exists."))
-    new = ConferencePlan(year=plan.year, version=plan.version + 1, supersedes=plan, status=PlanStatus.DRAFT)
-    for name in COPIED_FIELDS:
-        setattr(new, name, getattr(plan, name))
-    new.issued_on = timezone.localdate()
-    new.save()
-    PlanTask.objects.bulk_create(
-        PlanTask(
-            plan=new,
-            actor=t.actor,
-            text=t.text,
-            kind=t.kind,
-            opens_on=t.opens_on,
-            due_on=t.due_on,
-            follow_up=t.follow_up,
-            in_calendar=t.in_calendar,
-            note=t.note,
-            order=t.order,
-        )
-        for t in plan.tasks.all()
-    )
-    PlanContribution.objects.bulk_create(
-        PlanContribution(plan=new, unit=c.unit, amount=c.amount, waived=c.waived, reason=c.reason)
-        for c in plan.contributions.all()
-    )
-    audit(by, "conference.plan.new_version", new, previous=plan.pk)
-    return new
+    return lifecycle.new_version(PLAN, plan, by=by)
 
 
 @transaction.atomic

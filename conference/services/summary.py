@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from awards.enums import BallotKind, CandidateRole, Outcome
 from awards.models import Ballot, Proposal
@@ -25,8 +25,9 @@ from awards.selectors import ranking_is_published
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
-from blocs.services import register_next_number, register_take
 from core.audit import audit
+from core.documents import lifecycle
+from core.locking import StaleEdit, check_version
 from core.permissions import ensure_can
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
@@ -34,13 +35,14 @@ from reports.selectors import answers
 from reports.services.submissions import effective_due
 from scoring.selectors import RankRow, ranking_for_year
 
-from ..enums import PlanStatus
+from ..documents.kinds import BLOC_REGISTER, ConferenceKind
 from ..models import SummaryReport
 from ..services.comments import CLOSED, NOT_OPEN, OPEN, comment_window, comments_unanswered_count
 from ..services.minutes import published_ballots
 from ..services.plan import current_plan
 
 DOC_TYPE = "BC"
+register_next_number = BLOC_REGISTER.next_number  # the number issuing takes next (pages and tests ask it)
 # The reports every member unit sends the leader by a deadline of the calendar (the self-assessment is the
 # scoring sheet's, the dossiers and the covenant are not reports).
 REPORT_KINDS = (DeadlineKind.YEAR_REPORT, DeadlineKind.SUMMARY_REPORT)
@@ -49,7 +51,7 @@ QUOTE_LIMIT = 480  # characters of a unit's summary quoted into the results: a p
 SEND_TIMEOUT = datetime.timedelta(minutes=10)  # a send still "in progress" after this is taken as lost
 
 
-class StaleSummary(ValidationError):
+class StaleSummary(StaleEdit):
     """Someone saved (or issued) the report after the editor was opened."""
 
 
@@ -397,62 +399,6 @@ def with_quote(text: str, quote: str) -> str:
 # --- writes --------------------------------------------------------------------------------------------
 
 
-def _frozen_error() -> ValidationError:
-    return ValidationError(
-        _("This report is issued and cannot be changed in place: create a new version to correct it.")
-    )
-
-
-def ensure_editable(summary: SummaryReport, by) -> None:
-    ensure_can(by, "conference.summary.edit", summary.year)
-    if summary.pk and summary.is_issued:
-        raise _frozen_error()
-
-
-@transaction.atomic
-def summary_save(*, summary: SummaryReport, expected_version: int | None, by) -> SummaryReport:
-    """Save the draft, refusing a form opened before someone else's save (the caller keeps the input)."""
-    ensure_editable(summary, by)
-    summary.updated_by = by
-    summary.full_clean(exclude=["number", "issued_by", "updated_by", "year", "last_draft", "send_requested_by"])
-    if summary.pk is None:
-        if SummaryReport.objects.filter(year=summary.year).exists():
-            raise StaleSummary(_(STALE_MESSAGE))
-        try:
-            with transaction.atomic():
-                summary.save()
-        except IntegrityError as exc:  # two first saves at the same moment: one wins
-            raise StaleSummary(_(STALE_MESSAGE)) from exc
-        audit(by, "conference.summary.created", summary)
-        return summary
-    query = SummaryReport.objects.filter(pk=summary.pk, status=PlanStatus.DRAFT)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    if query.update(version=F("version") + 1) != 1:
-        if SummaryReport.objects.filter(pk=summary.pk, status=PlanStatus.ISSUED).exists():
-            raise _frozen_error()
-        raise StaleSummary(_(STALE_MESSAGE))
-    summary.version = SummaryReport.objects.values_list("version", flat=True).get(pk=summary.pk)
-    # The sending state belongs to the worker: a save never overwrites it.
-    summary.save(
-        update_fields=[
-            "place",
-            "dated",
-            "introduction",
-            *NARRATIVE,
-            "recipients",
-            "signer_authority",
-            "signer_body",
-            "signer_position",
-            "signer_name",
-            "updated_by",
-            "updated_at",
-        ]
-    )
-    audit(by, "conference.summary.saved", summary, version=summary.version)
-    return summary
-
-
 def _missing_text(summary: SummaryReport) -> list[str]:
     labels = {
         "results": _("results"),
@@ -484,10 +430,11 @@ def summary_send(*, summary: SummaryReport, by, expected_version: int | None = N
     problems = send_problems(locked)
     if problems:
         raise ValidationError(problems)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleSummary(
-            _("The report was changed after you opened this page; read the preview again before sending it.")
-        )
+    check_version(
+        locked.version,
+        expected_version,
+        StaleSummary(_("The report was changed after you opened this page; read the preview again before sending it.")),
+    )
     if locked.send_requested_at is not None and timezone.now() - locked.send_requested_at < SEND_TIMEOUT:
         raise ValidationError(_("The report is being prepared for the comment round already; wait for it."))
     locked.send_requested_at, locked.send_requested_by, locked.send_error = timezone.now(), by, ""
@@ -594,59 +541,95 @@ def issue_problems(summary: SummaryReport, *, at: datetime.datetime | None = Non
     return problems
 
 
-@transaction.atomic
+# --- issue and correction: the report's kind of the one lifecycle (core/documents/lifecycle.py) ---------------
+
+
+class SummaryKind(ConferenceKind):
+    """The report in the one lifecycle: issued in the register of reports (BC) of the year of its date once the
+    comment round is over (`issue_problems`); corrected as the next revision."""
+
+    name = "conference.summary"
+    slug = "summary"
+    model = SummaryReport
+    page_action = "conference.summary.view"
+    edit_action = "conference.summary.edit"
+    document_action = "conference.summary.document"
+    doc_type = DOC_TYPE
+    load_related = ("year__bloc__province", "year__leader", "year__deputy")
+    clean_exclude = ("number", "issued_by", "updated_by", "year", "last_draft", "send_requested_by")
+    # The sending state belongs to the worker: a save never overwrites it.
+    saved_fields = (
+        "place",
+        "dated",
+        "introduction",
+        *NARRATIVE,
+        "recipients",
+        "signer_authority",
+        "signer_body",
+        "signer_position",
+        "signer_name",
+        "updated_by",
+        "updated_at",
+    )
+    stale_class = StaleSummary
+    frozen = gettext_lazy("This report is issued and cannot be changed in place: create a new version to correct it.")
+    already_issued = gettext_lazy("This report is already issued.")
+    stale = gettext_lazy(STALE_MESSAGE)
+    stale_issue = gettext_lazy(
+        "The report was changed after you opened this page; read the preview again before issuing it."
+    )
+    not_issued = gettext_lazy("Only an issued report needs a new version; edit this draft directly.")
+    issued_message = gettext_lazy("The report was issued as number %(number)s.")
+    reopened_message = gettext_lazy("The report is a draft again (version %(version)s): correct it and issue it again.")
+    saved_message = gettext_lazy("The draft report was saved.")
+    preview_title = gettext_lazy("Preview of the report as it will be printed")
+    preview_defaults = True
+    problems_on_page = True
+    templates = {"page": "conference/summary/detail.html", "edit": "conference/summary/edit.html"}
+
+    def current(self, year: EmulationYear) -> SummaryReport | None:
+        summary = current_summary(year)
+        return self.adopt(summary, year) if summary is not None else None
+
+    def initial(self, year: EmulationYear) -> SummaryReport:
+        return initial_summary(year)
+
+    def register_year(self, summary: SummaryReport) -> int:
+        return summary.dated.year
+
+    def register_title(self, summary: SummaryReport) -> str:
+        return register_title(summary.year)
+
+    def issue_problems(self, summary: SummaryReport) -> list[str]:
+        return issue_problems(summary)
+
+    def build(self, summary: SummaryReport):
+        from ..documents.summary import summary_document
+
+        return summary_document(summary)
+
+
+SUMMARY = SummaryKind()
+
+
+def ensure_editable(summary: SummaryReport, by) -> None:
+    lifecycle.ensure_editable(SUMMARY, summary, by)
+
+
+def summary_save(*, summary: SummaryReport, expected_version: int | None, by) -> SummaryReport:
+    """Save the draft, refusing a form opened before someone else's save (the caller keeps the input)."""
+    return lifecycle.save_draft(SUMMARY, summary, expected_version=expected_version, by=by)
+
+
 def summary_issue(
     *, summary: SummaryReport, number: int | None, by, expected_version: int | None = None
 ) -> SummaryReport:
     """Ban hành: take the number in the bloc's register of reports (BC) for the year of the document's date and
     freeze the report. A correction (new version) keeps the number it was first issued under."""
-    ensure_can(by, "conference.summary.edit", summary.year)
-    year = summary.year
-    locked = SummaryReport.objects.select_for_update().get(pk=summary.pk)
-    locked.year = year
-    if locked.is_issued:
-        raise ValidationError(_("This report is already issued."))
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleSummary(
-            _("The report was changed after you opened this page; read the preview again before issuing it.")
-        )
-    problems = issue_problems(locked)
-    if problems:
-        raise ValidationError(problems)
-    if locked.number is None:
-        bloc = year.bloc
-        register_year = locked.dated.year
-        chosen = number or register_next_number(bloc=bloc, year=register_year, doc_type=DOC_TYPE)
-        register_take(
-            bloc=bloc, year=register_year, doc_type=DOC_TYPE, number=chosen, title=register_title(year), by=by
-        )
-        locked.number = chosen
-    locked.status = PlanStatus.ISSUED
-    locked.issued_at = timezone.now()
-    locked.issued_by = by
-    locked.version += 1  # an editor opened before the issue is stale now
-    locked.save(update_fields=["number", "status", "issued_at", "issued_by", "version", "updated_at"])
-    audit(by, "conference.summary.issued", locked, number=locked.number_text, revision=locked.revision)
-    return locked
+    return lifecycle.issue(SUMMARY, summary, number=number, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
 def summary_new_version(*, summary: SummaryReport, by) -> SummaryReport:
     """A correction of an issued report: it becomes a draft of the next revision, under the same number, until
     issued again. The issued text stays in the files rendered before (and the audit log)."""
-    ensure_can(by, "conference.summary.edit", summary.year)
-    year = summary.year
-    locked = SummaryReport.objects.select_for_update().get(pk=summary.pk)
-    if not locked.is_issued:
-        raise ValidationError(_("Only an issued report needs a new version; edit this draft directly."))
-    previous = {"revision": locked.revision, "issued_at": locked.issued_at.isoformat() if locked.issued_at else None}
-    locked.status = PlanStatus.DRAFT
-    locked.revision += 1
-    locked.version += 1
-    locked.issued_at = None
-    locked.issued_by = None
-    locked.updated_by = by
-    locked.save(update_fields=["status", "revision", "version", "issued_at", "issued_by", "updated_by", "updated_at"])
-    locked.year = year
-    audit(by, "conference.summary.new_version", locked, previous=previous, revision=locked.revision)
-    return locked
+    return lifecycle.new_version(SUMMARY, summary, by=by)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,34 +13,17 @@ from django.views.decorators.http import require_POST
 
 from blocs.roles import facts
 from blocs.selectors import members_in_year
-from blocs.services import register_next_number
 from blocs.shortcuts import year_or_404
-from core.documents import render_html
-from core.documents.views import known_format, render_actions, rendered_documents, request_rendering
+from core.documents import views as documents
+from core.documents.views import known_format
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
-from ..documents.plan import plan_document, total_delegates
-from ..forms.plan import DelegateForm, IssueForm, PlanForm, TaskForm, initial_plan, plan_formsets
+from ..documents.plan import total_delegates
+from ..forms.plan import DelegateForm, PlanForm, PlanIssueForm, TaskForm, initial_plan, plan_formsets
 from ..models import ConferencePlan, Delegate, PlanContribution, PlanTask
 from ..services import plan as services
-
-DOCUMENT_KIND = "conference.plan"
-# The preview is a whole document page framed by our own pages: it may be framed by 'self', and needs
-# nothing but our stylesheet and fonts.
-PREVIEW_CSP = "default-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
-
-
-def _current_plan(emulation_year) -> ConferencePlan:
-    plan = services.current_plan(emulation_year)
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def _to_plan(emulation_year, anchor: str = ""):
-    url = reverse("conference:plan", kwargs={"slug": emulation_year.bloc.slug, "year": emulation_year.year})
-    return redirect(url + anchor)
+from ..services.plan import PLAN
 
 
 def _registered(emulation_year) -> dict[int, int]:
@@ -53,55 +36,43 @@ def _registered(emulation_year) -> dict[int, int]:
 
 
 def _plan_context(request, emulation_year, plan, *, issue_form=None) -> dict:
-    user = request.user
     members = list(members_in_year(bloc=emulation_year.bloc, year=emulation_year.year))
     registered = _registered(emulation_year)
-    may_edit = can(user, "conference.plan.edit", emulation_year)
-    may_read_document = plan is not None and can(user, "conference.plan.document", plan)
-    documents = []
-    if may_read_document:
-        documents = rendered_documents(DOCUMENT_KIND, plan)
-    if plan is not None and not plan.is_issued and may_edit and issue_form is None:
-        suggested = register_next_number(bloc=emulation_year.bloc, year=plan.issued_on.year, doc_type="KH")
-        issue_form = IssueForm(initial={"number": suggested})
+    context = documents.document_context(
+        request, PLAN, emulation_year, plan, issue_form=issue_form, form_class=PlanIssueForm
+    )
     summoned = plan.summoned_per_unit if plan else None
-    return {
-        "year": emulation_year,
-        "bloc": emulation_year.bloc,
-        "plan": plan,
-        "may_edit": may_edit,
-        "may_read_document": may_read_document,
-        "documents": documents,
-        "issue_form": issue_form,
-        "render_actions": render_actions("conference:plan-render", emulation_year.bloc.slug, emulation_year.year),
-        "earlier": list(emulation_year.plans.filter(version__lt=plan.version)) if plan and plan.version > 1 else [],
-        "rows": [{"unit": u, "summoned": summoned, "registered": registered.get(u.pk, 0)} for u in members],
-        "registered_total": sum(registered.get(u.pk, 0) for u in members),
-        "summoned_total": summoned * len(members) if plan else None,
-        "total": total_delegates(plan, len(members)) if plan else None,
-    }
+    context.update(
+        {
+            "earlier": (
+                list(emulation_year.plans.filter(version__lt=plan.version)) if plan and plan.version > 1 else []
+            ),
+            "rows": [{"unit": u, "summoned": summoned, "registered": registered.get(u.pk, 0)} for u in members],
+            "registered_total": sum(registered.get(u.pk, 0) for u in members),
+            "summoned_total": summoned * len(members) if plan else None,
+            "total": total_delegates(plan, len(members)) if plan else None,
+        }
+    )
+    return context
+
+
+def _plan_page(request, emulation_year, plan, *, issue_form=None):
+    context = _plan_context(request, emulation_year, plan, issue_form=issue_form)
+    return render(request, PLAN.templates["page"], context)
 
 
 @login_required
 def plan_detail(request, slug, year):
     emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "conference.plan.view", emulation_year)
-    plan = services.current_plan(emulation_year)
-    return render(request, "conference/plan.html", _plan_context(request, emulation_year, plan))
+    ensure_can(request.user, PLAN.page_action, emulation_year)
+    return _plan_page(request, emulation_year, PLAN.current(emulation_year))
 
 
 @xframe_options_sameorigin
 @login_required
 def plan_preview(request, slug, year):
     """The plan as its PDF will read (the same template), framed beside the editor and on the plan page."""
-    emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "conference.plan.view", emulation_year)
-    plan = _current_plan(emulation_year)
-    ensure_can(request.user, "conference.plan.document", plan)
-    response = HttpResponse(render_html(plan_document(plan)))
-    response["Content-Security-Policy"] = PREVIEW_CSP
-    response["Cache-Control"] = "private, no-store"  # after a save the frame shows the new text
-    return response
+    return documents.preview_view(request, PLAN, year_or_404(slug, year))
 
 
 def _apply_plan_errors(form, task_forms, error: ValidationError) -> None:
@@ -122,15 +93,15 @@ def plan_edit(request, slug, year):
     emulation_year = year_or_404(slug, year)
     plan = services.current_plan(emulation_year)
     if plan is None:
-        ensure_can(request.user, "conference.plan.edit", emulation_year)
+        ensure_can(request.user, PLAN.edit_action, emulation_year)
         plan = initial_plan(emulation_year)
     else:
         try:
             # The service's own check: the right to edit, then "an issued plan is frozen", in its words.
-            services._ensure_editable(plan, request.user)
+            services.ensure_editable(plan, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _to_plan(emulation_year)
+            return documents.back_to_page(PLAN, emulation_year)
     data = request.POST if request.method == "POST" else None
     form = PlanForm(data, instance=plan)
     form.fields["edit_version"].required = plan.pk is not None
@@ -165,71 +136,34 @@ def plan_edit(request, slug, year):
             except ValidationError as error:
                 _apply_plan_errors(form, task_forms, error)
             else:
-                messages.success(request, _("The draft plan was saved."))
-                return redirect("conference:plan-edit", slug=slug, year=year)
+                messages.success(request, str(PLAN.saved_message))
+                return redirect(PLAN.url("edit", emulation_year))
     context = {
-        "year": emulation_year,
-        "bloc": emulation_year.bloc,
-        "plan": plan,
-        "form": form,
+        **documents.editor_context(PLAN, emulation_year, plan, form),
         "tasks": tasks,
         "shares": shares,
         "has_errors": bool(form.errors or tasks.total_error_count() or shares.total_error_count()),
     }
-    return render(request, "conference/plan_edit.html", context)
+    return render(request, PLAN.templates["edit"], context)
 
 
 @login_required
 @require_POST
 def plan_issue(request, slug, year):
-    emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "conference.plan.edit", emulation_year)
-    plan = _current_plan(emulation_year)
-    was_issued = plan.is_issued
-    form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_issue(plan=plan, number=form.cleaned_data["number"], by=request.user)
-        except ValidationError as error:
-            if was_issued:
-                messages.error(request, " ".join(error.messages))
-                return _to_plan(emulation_year)
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The plan was issued as number %(number)s.") % {"number": plan.number_text})
-            return _to_plan(emulation_year)
-    plan = _current_plan(emulation_year)  # as stored: a refused issue changed nothing
-    return render(request, "conference/plan.html", _plan_context(request, emulation_year, plan, issue_form=form))
+    return documents.issue_view(request, PLAN, year_or_404(slug, year), form_class=PlanIssueForm, page=_plan_page)
 
 
 @login_required
 @require_POST
 def plan_new_version(request, slug, year):
-    emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "conference.plan.edit", emulation_year)
-    plan = _current_plan(emulation_year)
-    try:
-        new = services.plan_new_version(plan=plan, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _to_plan(emulation_year)
-    messages.success(
-        request,
-        _("Version %(version)s was created as a draft; it replaces the issued plan once it is issued.")
-        % {"version": new.version},
-    )
-    return redirect("conference:plan-edit", slug=slug, year=year)
+    return documents.new_version_view(request, PLAN, year_or_404(slug, year))
 
 
 @login_required
 @require_POST
 @known_format
 def plan_render(request, slug, year, fmt):
-    emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "conference.plan.view", emulation_year)
-    plan = _current_plan(emulation_year)
-    back = _to_plan(emulation_year, "#documents")
-    return request_rendering(request, plan, kind=DOCUMENT_KIND, action="conference.plan.document", fmt=fmt, then=back)
+    return documents.rendering_view(request, PLAN, year_or_404(slug, year), fmt=fmt)
 
 
 # --- delegates -----------------------------------------------------------------------------------------

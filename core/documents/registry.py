@@ -1,8 +1,9 @@
-"""Which records can be rendered as official documents: each app registers a builder for its kind."""
+"""Which records can be rendered as official documents: each app registers a builder for its kind (a
+`DocumentKind`, or an issued document's kind of core.documents.lifecycle, which has the same five members)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .model import OfficialDocument
 
@@ -16,12 +17,23 @@ class DocumentKind:
     view_action: str  # the permission that lets a user read the record's documents (asked with the record)
 
 
-_kinds: dict[str, DocumentKind] = {}
+class Renderable(Protocol):
+    name: str
+    view_action: str
+
+    def load(self, pk: str) -> Any: ...
+
+    def build(self, record: Any) -> OfficialDocument: ...
+
+    def version(self, record: Any) -> int: ...
 
 
-def register(kind: DocumentKind) -> None:
+_kinds: dict[str, Renderable] = {}
+
+
+def register(kind: Renderable) -> None:
     _kinds[kind.name] = kind
 
 
-def get(name: str) -> DocumentKind:
+def get(name: str) -> Renderable:
     return _kinds[name]
