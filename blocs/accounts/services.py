@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 from core.audit import audit
 from core.notifications import mail_queue
-from core.permissions import ensure_can
+from core.permissions import can, ensure_can
 
 from ..models import Person, Province, SetupLink, Unit, UnitChange
 from . import links
@@ -30,15 +30,21 @@ User = get_user_model()
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def _province_of(person: Person) -> Province:
-    return person.unit.province if person.unit_id else person.board_province
+def _manage_rule(person: Person) -> tuple[str, Province]:
+    """The rule that decides who manages this account, and the province it is asked with: an officer's account
+    is the province's board's; a board colleague's, the board's or the system administrator's."""
+    if person.unit_id:
+        return "blocs.people.manage", person.unit.province
+    return "blocs.staff.manage", person.board_province
+
+
+def may_manage(user, person: Person) -> bool:
+    action, province = _manage_rule(person)
+    return can(user, action, province)
 
 
 def _ensure_may_manage(by, person: Person) -> None:
-    if person.unit_id:
-        ensure_can(by, "blocs.people.manage", person.unit.province)
-    else:
-        ensure_can(by, "blocs.staff.manage", person.board_province)
+    ensure_can(by, *_manage_rule(person))
 
 
 def email_taken(email: str, *, exclude_user=None) -> bool:
@@ -264,13 +270,11 @@ def password_reset_request(*, email: str) -> int:
     if not email:
         return 0
     sent = 0
-    for user in User.objects.filter(email__iexact=email, is_active=True):
-        person = Person.objects.select_related("unit", "board_province").filter(user=user).first()
-        if person is None or links.recently_issued(user=user):
+    people = Person.objects.select_related("user", "unit", "board_province")
+    for person in people.filter(user__email__iexact=email, user__is_active=True):
+        if links.recently_issued(user=person.user):
             continue
-        purpose = SetupLink.Purpose.RESET if user.has_usable_password() else SetupLink.Purpose.INVITATION
-        link, token = links.issue(user=user, purpose=purpose, by=None)
-        _mail_link(person=person, link=link, token=token, by=None)
+        _send_link(person=person, by=None)
         sent += 1
     return sent
 
@@ -312,9 +316,8 @@ def link_renew(*, link: SetupLink) -> str:
     person = Person.objects.select_related("unit", "board_province").filter(user=user).first()
     if person is None:
         return "no_email"
-    purpose = SetupLink.Purpose.RESET if user.has_usable_password() else SetupLink.Purpose.INVITATION
-    new, token = links.issue(user=user, purpose=purpose, by=None)
-    _mail_link(person=person, link=new, token=token, by=None)
+    person.user = user
+    new = _send_link(person=person, by=None)
     audit(None, "blocs.account.link_renewed", user, old_link=link.pk, link=new.pk)
     return "sent"
 

@@ -113,11 +113,9 @@ def _managed_person(request, pk) -> Person:
     """A person the user may manage: an officer of their province (the board), board staff of their province
     (the board, or the system administrator). Anyone else's id is a 404."""
     person = get_object_or_404(Person.objects.select_related("user", "unit__province", "board_province"), pk=pk)
-    province = person.unit.province if person.unit_id else person.board_province
-    action = "blocs.people.manage" if person.unit_id else "blocs.staff.manage"
-    if not can(request.user, action, province):
+    if not services.may_manage(request.user, person):
         if not (can(request.user, "blocs.people.manage", None) or request.user.is_superuser):
-            raise PermissionDenied(action)
+            raise PermissionDenied("blocs.people.manage")
         raise Http404
     return person
 
@@ -265,10 +263,7 @@ def handover(request):
     )
     if len(chosen) != len(set(ids)):
         raise Http404
-    for person in chosen:
-        province = person.unit.province if person.unit_id else person.board_province
-        ensure_can(request.user, "blocs.people.manage" if person.unit_id else "blocs.staff.manage", province)
-    try:
+    try:  # the service checks the right to each account: one refused, none issued
         handed = services.handover_links(people=chosen, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
