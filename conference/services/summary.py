@@ -31,7 +31,7 @@ from core.locking import StaleEdit, check_version
 from core.permissions import ensure_can
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
-from reports.selectors import answers
+from reports.selectors import answers, late_days
 from reports.services.submissions import effective_due
 from scoring.selectors import RankRow, ranking_for_year
 
@@ -187,10 +187,6 @@ class Compiled:
         return [b for b in self.ballots if b.kind == BallotKind.ELECTION]
 
 
-def _late_days(seconds: int) -> int:
-    return -(-int(seconds) // 86400)  # every day begun counts, as the submissions page counts them
-
-
 def report_columns(year: EmulationYear, members: list[Unit], *, now: datetime.datetime | None = None):
     """Every report deadline of the year that all member units owe × the members: three queries. A unit with
     nothing sent is missing once its due date (its extension's, if it has one) has passed, pending before."""
@@ -210,7 +206,7 @@ def report_columns(year: EmulationYear, members: list[Unit], *, now: datetime.da
             if first is None:
                 cells[unit.pk] = ReportCell("missing" if now > effective_due(deadline, unit, extended) else "pending")
             elif first.late:
-                cells[unit.pk] = ReportCell("late", _late_days(first.late_seconds), first.at)
+                cells[unit.pk] = ReportCell("late", late_days(first.late_seconds), first.at)
             else:
                 cells[unit.pk] = ReportCell("on_time", 0, first.at)
         columns.append(ReportColumn(deadline=deadline, cells=cells))
