@@ -19,12 +19,18 @@ def members_in_year(*, bloc: Bloc, year: int) -> QuerySet[Unit]:
 def next_leaders_from_rotation(*, current: EmulationYear) -> tuple[Unit | None, Unit | None]:
     """Leader and deputy for year N+1: the units after year N's leader in the rotation order,
     skipping those that are no longer members in N+1 (the deputy is the one after the leader)."""
-    order = [slot.unit for slot in current.bloc.rotation.select_related("unit").order_by("position")]
+    return _leaders_from_rotation(bloc=current.bloc, year=current.year + 1, after=current.leader_id)
+
+
+def _leaders_from_rotation(*, bloc: Bloc, year: int, after: int | None) -> tuple[Unit | None, Unit | None]:
+    """The first two members of `year` in the rotation order, starting after the unit `after` (from the top when
+    None or not in the order)."""
+    order = [slot.unit for slot in bloc.rotation.select_related("unit").order_by("position")]
     if not order:
         return None, None
-    members = {u.pk for u in members_in_year(bloc=current.bloc, year=current.year + 1)}
+    members = {u.pk for u in members_in_year(bloc=bloc, year=year)}
     ids = [u.pk for u in order]
-    start = ids.index(current.leader_id) + 1 if current.leader_id in ids else 0
+    start = ids.index(after) + 1 if after in ids else 0
     cycle = order[start:] + order[:start]
     candidates = [u for u in cycle if u.pk in members]
     leader = candidates[0] if candidates else None
@@ -81,10 +87,13 @@ def year_members_with_officers(*, year: EmulationYear) -> list[Unit]:
 
 
 def first_year_proposal(*, bloc: Bloc) -> dict:
-    """What the "open a year" form proposes: the year after the bloc's latest (this year for a new bloc), and the
-    rotation's first two units that are members then as leader and deputy."""
-    latest = bloc.years.order_by("-year").values_list("year", flat=True).first()
-    year = latest + 1 if latest else timezone.localdate().year
-    members = {u.pk for u in members_in_year(bloc=bloc, year=year)}
-    order = [slot.unit for slot in bloc.rotation.select_related("unit").order_by("position") if slot.unit_id in members]
-    return {"year": year, "leader": order[0] if order else None, "deputy": order[1] if len(order) > 1 else None}
+    """What the "open a year" form proposes: this year and the rotation's first two members for a new bloc; else
+    the year after the latest, with the leaders the rotation proposes after its leader (as "open next" does)."""
+    latest = current_year(bloc=bloc)
+    if latest is None:
+        year = timezone.localdate().year
+        leader, deputy = _leaders_from_rotation(bloc=bloc, year=year, after=None)
+    else:
+        year = latest.year + 1
+        leader, deputy = next_leaders_from_rotation(current=latest)
+    return {"year": year, "leader": leader, "deputy": deputy}
