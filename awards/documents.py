@@ -1,10 +1,10 @@
 """The awards app's official documents (Decree 30): the vote-count minutes of a year's published ballots
 (Biên bản kiểm phiếu) and the submission of one proposal to the province (Tờ trình).
 
-Both are issued by the bloc ("UBND TỈNH …" over "KHỐI THI ĐUA …", as the conference plan). Their numbers are
-left blank ("Số:      /BB-KTĐNC") for the clerk to write in by hand: nothing in the data records a number for
-them, and a number taken from the bloc's register each time a file is rendered would burn numbers on every
-re-rendering and differ between the preview and the file.
+Both are issued by the bloc ("UBND TỈNH …" over "KHỐI THI ĐUA …", as the conference plan), each from its record
+in the one lifecycle (`awards.models.VoteCountMinutes`, `awards.models.SubmissionLetter`, kinds in
+`awards.services.documents`): the number stays blank ("Số:      /BB-KTĐNC") until the record is issued and
+numbered in the bloc's register; an issued record always renders the same text.
 """
 
 import datetime
@@ -22,8 +22,6 @@ from .enums import BallotKind, BallotMethod, BallotStatus, CandidateRole, Outcom
 from .models import AwardKind, Ballot, BallotCandidate, Proposal
 from .selectors import ballots_for_year, denominator_count, threshold_votes, turnout
 
-MINUTES_KIND = "awards.minutes"
-SUBMISSION_KIND = "awards.submission"
 DOTS = "……………………"
 NBSP = "\u00a0"
 BLANK_NUMBER = NBSP * 6  # the number is written in by hand (see the module's docstring)
@@ -46,11 +44,11 @@ def bloc_title(bloc: Bloc) -> str:
     return bloc.name[: -len(suffix)] if bloc.name.endswith(suffix) else bloc.name
 
 
-def _header(bloc: Bloc, doc_type: str, day: datetime.date) -> Header:
+def _header(bloc: Bloc, doc_type: str, day: datetime.date, number: int | None = None) -> Header:
     return Header(
         parent_body=bloc.province.header_name,
         issuer=bloc.issuer_name,
-        number=f"{BLANK_NUMBER}/{doc_type}-{bloc.code}",
+        number=f"{f'{number:02d}' if number else BLANK_NUMBER}/{doc_type}-{bloc.code}",
         place=bloc.province.name,
         date=day,
     )
@@ -125,9 +123,31 @@ def has_published_ballot(year: EmulationYear) -> bool:
     return Ballot.objects.filter(year=year, status=BallotStatus.PUBLISHED).exists()
 
 
-def minutes_version(year: EmulationYear) -> int:
-    """Changes when a ballot is published (a published ballot never changes)."""
-    return Ballot.objects.filter(year=year, status=BallotStatus.PUBLISHED).count()
+def ballots_in_progress(year: EmulationYear) -> list[Ballot]:
+    """The year's ballots opened and not yet published: the minutes wait for their results."""
+    return list(
+        Ballot.objects.filter(year=year)
+        .exclude(status__in=[BallotStatus.DRAFT, BallotStatus.FROZEN, BallotStatus.PUBLISHED])
+        .order_by("pk")
+    )
+
+
+def minutes_ballots(year: EmulationYear, record=None) -> list[Ballot]:
+    """The ballots the minutes record: the published ones, and once the minutes are issued only those published
+    before (a ballot published later is the next revision's)."""
+    ballots = published_ballots(year)
+    if record is not None and record.is_issued and record.issued_at is not None:
+        ballots = [b for b in ballots if b.published_at is None or b.published_at <= record.issued_at]
+    return ballots
+
+
+def minutes_day(year: EmulationYear, ballots: list[Ballot]) -> datetime.date:
+    """The minutes' date: the conference's day, else the first ballot's."""
+    deadline = conference_deadline(year)
+    if deadline is not None:
+        return timezone.localdate(deadline.due_at)
+    moments = [b.opened_at or b.published_at for b in ballots if b.opened_at or b.published_at]
+    return timezone.localdate(min(moments)) if moments else timezone.localdate()
 
 
 def _rule_lines(ballot: Ballot) -> list[str]:
@@ -302,11 +322,12 @@ def _meeting_line(year: EmulationYear, deadline: Deadline | None, what: str) -> 
     return f"Hôm nay, {when}, tại {venue}, {bloc.name} tổ chức {title}; tiến hành {what} bằng hình thức bỏ phiếu kín."
 
 
-def minutes_document(year: EmulationYear) -> OfficialDocument:
+def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
     """Biên bản kiểm phiếu: every published ballot of the year's conference, with the rules in force, the
-    counts, a table per ballot and the conclusions (the units proposed, the leaders elected)."""
+    counts, a table per ballot and the conclusions (the units proposed, the leaders elected). `record` (the
+    minutes' `VoteCountMinutes`) gives the number once issued, and keeps the issued text to its ballots."""
     bloc = year.bloc
-    ballots = published_ballots(year)
+    ballots = minutes_ballots(year, record)
     deadline = conference_deadline(year)
     has_awards = any(b.kind == BallotKind.AWARD for b in ballots)
     has_election = any(b.kind == BallotKind.ELECTION for b in ballots)
@@ -324,11 +345,7 @@ def minutes_document(year: EmulationYear) -> OfficialDocument:
     else:
         title_lines = [election[0].upper() + election[1:]]
         what = election
-    if deadline is not None:
-        day = timezone.localdate(deadline.due_at)
-    else:
-        moments = [b.opened_at or b.published_at for b in ballots if b.opened_at or b.published_at]
-        day = timezone.localdate(min(moments)) if moments else timezone.localdate()
+    day = minutes_day(year, ballots)
 
     blocks = [Block("paragraph", _meeting_line(year, deadline, what))]
     blocks += [
@@ -367,13 +384,13 @@ def minutes_document(year: EmulationYear) -> OfficialDocument:
         )
     )
     return OfficialDocument(
-        header=_header(bloc, "BB", day),
+        header=_header(bloc, "BB", day, record.number if record is not None else None),
         doc_type="BIÊN BẢN KIỂM PHIẾU",
         title_lines=title_lines,
         blocks=blocks,
         signature=Signature("TRƯỞNG BAN KIỂM PHIẾU", "", "", ""),
         left_signature=Signature("THƯ KÝ", "", "", ""),
-        file_stem=f"bien-ban-kiem-phieu-{bloc.slug}-{year.year}-v{len(ballots)}",
+        file_stem=f"bien-ban-kiem-phieu-{bloc.slug}-{year.year}-v{record.revision if record is not None else 1}",
     )
 
 
@@ -424,14 +441,16 @@ def leader_signatory(year: EmulationYear) -> str:
     return registration.signatory_name if registration else ""
 
 
-def submission_version(proposal: Proposal) -> int:
-    """A submission reads a published ballot, which never changes: one version."""
-    return 1
+def submission_day(proposal: Proposal) -> datetime.date:
+    """The letter's date: the day the ballot's result was published."""
+    ballot = proposal.ballot
+    return timezone.localdate(ballot.published_at) if ballot.published_at else timezone.localdate()
 
 
-def submission_document(proposal: Proposal) -> OfficialDocument:
+def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
     """Tờ trình: the bloc asks the province's Emulation and Commendation Council to propose one unit for an
-    award, on the strength of its score, rank and the conference's vote."""
+    award, on the strength of its score, rank and the conference's vote. `record` (its `SubmissionLetter`) gives
+    the number once issued."""
     kind = proposal.award_kind
     year = kind.year
     bloc = year.bloc
@@ -440,7 +459,7 @@ def submission_document(proposal: Proposal) -> OfficialDocument:
     province = bloc.province.name
     candidate = next((c for c in ballot.candidates.all() if c.unit_id == unit.pk), None)
     deadline = conference_deadline(year)
-    day = timezone.localdate(ballot.published_at) if ballot.published_at else timezone.localdate()
+    day = submission_day(proposal)
     meeting = timezone.localdate(deadline.due_at) if deadline else timezone.localdate(ballot.closed_at or day)
     council = f"Hội đồng Thi đua - Khen thưởng tỉnh {province}"
     blocks = [
@@ -492,24 +511,12 @@ def submission_document(proposal: Proposal) -> OfficialDocument:
         Block("paragraph", f"{bloc_title(bloc)} kính trình {council} xem xét, quyết định./."),
     ]
     return OfficialDocument(
-        header=_header(bloc, "TTr", day),
+        header=_header(bloc, "TTr", day, record.number if record is not None else None),
         doc_type="TỜ TRÌNH",
         title_lines=[f"Về việc đề nghị tặng {kind.name} năm {year.year}"],
         blocks=blocks,
         recipients=[Recipient("Như trên"), Recipient(unit.name), Recipient(f"Lưu: VT, {year.leader.code}")],
         signature=Signature(f"TM. {bloc.issuer_name}", "", "TRƯỞNG KHỐI", leader_signatory(year) or DOTS),
-        file_stem=f"to-trinh-{bloc.slug}-{year.year}-{kind.code}-{unit.code}",
+        file_stem=f"to-trinh-{bloc.slug}-{year.year}-{kind.code}-{unit.code}"
+        + (f"-v{record.revision}" if record is not None else ""),
     )
-
-
-# --- loading the records ------------------------------------------------------------------------------
-
-
-def load_year(pk: str) -> EmulationYear:
-    return EmulationYear.objects.select_related("bloc__province", "leader", "deputy").get(pk=pk)
-
-
-def load_proposal(pk: str) -> Proposal:
-    return Proposal.objects.select_related(
-        "award_kind__year__bloc__province", "award_kind__year__leader", "unit", "ballot"
-    ).get(pk=pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from blocs.models import EmulationYear, Unit
+from core.documents.records import IssuedRecord
 from core.i18n import later
 from core.models import TimeStampedModel
 from core.validators import UploadValidator
@@ -302,3 +303,49 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- the official documents the bloc issues about the awards (core/documents/lifecycle.py) ----------------------
+
+
+class VoteCountMinutes(IssuedRecord):
+    """Biên bản kiểm phiếu of a year: it reads the year's published ballots (those published before it was issued,
+    once issued); issuing numbers it in the bloc's register of minutes (BB) and freezes it; a correction (a run-off
+    published later, say) reopens it as its next revision under the same number."""
+
+    doc_type = "BB"
+
+    year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="vote_count_minutes"
+    )
+
+    class Meta:
+        verbose_name = _("vote-count minutes")
+        verbose_name_plural = _("vote-count minutes")
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.number_text}"
+
+    def register_code(self) -> str:
+        return self.year.bloc.code
+
+
+class SubmissionLetter(IssuedRecord):
+    """Tờ trình: the bloc asks the province to grant one proposal's award. Issuing numbers it in the bloc's
+    register of submissions (TTr) and freezes it; a correction reopens it as its next revision."""
+
+    doc_type = "TTr"
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="submission_letter"
+    )
+
+    class Meta:
+        verbose_name = _("submission letter")
+        verbose_name_plural = _("submission letters")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} – {self.number_text}"
+
+    def register_code(self) -> str:
+        return self.proposal.award_kind.year.bloc.code

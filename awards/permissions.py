@@ -61,3 +61,28 @@ def may_view_dossier(user, proposal) -> bool:
 @rule("awards.decision.record")
 def may_record_decision(user, year) -> bool:
     return _board(user, year)
+
+
+# --- the documents the bloc issues: the vote-count minutes and the submission letters --------------------------
+
+
+@rule("awards.documents.issue")
+def may_issue_minutes(user, year) -> bool:
+    """Issue (number and freeze) and correct the year's vote-count minutes: the leader unit, until the year closes."""
+    return not year.is_closed and is_leader(user, year)
+
+
+@rule("awards.minutes.document")
+def may_read_minutes(user, minutes) -> bool:
+    """The minutes record only published results: whoever reads the year's results."""
+    return may_view(user, minutes.year)
+
+
+@rule("awards.letter.issue")
+def may_issue_letter(user, proposal) -> bool:
+    return may_manage_dossier(user, proposal.award_kind.year)
+
+
+@rule("awards.letter.document")
+def may_read_letter(user, letter) -> bool:
+    return may_view_dossier(user, letter.proposal)

@@ -1,135 +1,141 @@
-"""Pages of the awards app's official documents: the vote-count minutes of the year and the submission (tờ
-trình) of one proposal, each with its preview and its PDF/DOCX files rendered by the document machinery."""
+"""Pages of the awards app's official documents, kinds of the one lifecycle (awards/services/documents.py): the
+year's vote-count minutes and each proposal's submission letter, each a page with its preview, the issue card
+(the leader unit), the correction (new version) and its PDF/DOCX files. What every issued document's pages share
+is core/documents/views.py."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from blocs.shortcuts import year_or_404
-from core.documents import render_html
-from core.documents.views import framed, known_format, render_actions, rendered_documents, request_rendering
+from core.documents import views as documents
+from core.documents.forms import IssueForm
+from core.documents.views import known_format
 from core.permissions import ensure_can
 
-from .documents import (
-    MINUTES_KIND,
-    SUBMISSION_KIND,
-    has_published_ballot,
-    minutes_document,
-    published_ballots,
-    submission_document,
-)
+from .documents import minutes_ballots
 from .models import Proposal
+from .services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES, store
 
 
-def _preview(document) -> HttpResponse:
-    return framed(render_html(document))  # never cached: a newly published ballot shows at once
+class MinutesIssueForm(IssueForm):
+    register_help = gettext_lazy("Suggested: the next free number of the bloc's register of minutes (BB) this year.")
+
+
+class LetterIssueForm(IssueForm):
+    register_help = gettext_lazy("Suggested: the next free number of the bloc's register of submissions (TTr).")
+
+
+def _render(request, kind, scope, fmt):
+    """The render button's POST: the record is stored first if it has no row yet (a file is tied to it)."""
+    ensure_can(request.user, kind.page_action, scope)
+    record = kind.current(scope)
+    if record is None:
+        messages.error(request, _("No ballot of this year is published yet: the minutes have nothing to record."))
+        return documents.back_to_page(kind, scope, "#documents")
+    if record.pk is None:
+        store(kind, scope)
+    return documents.rendering_view(request, kind, scope, fmt=fmt)
 
 
 # --- the vote-count minutes of the year ----------------------------------------------------------------
 
 
-def _to_minutes(emulation_year):
-    url = reverse("awards:minutes", kwargs={"slug": emulation_year.bloc.slug, "year": emulation_year.year})
-    return redirect(url + "#documents")
+def _minutes_page(request, emulation_year, record, *, issue_form=None):
+    context = documents.document_context(
+        request, VOTE_COUNT_MINUTES, emulation_year, record, issue_form=issue_form, form_class=MinutesIssueForm
+    )
+    context["ballots"] = minutes_ballots(emulation_year, record) if record is not None else []
+    return render(request, VOTE_COUNT_MINUTES.templates["page"], context)
 
 
 @login_required
 def minutes(request, slug, year):
     emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "awards.view", emulation_year)
-    ballots = published_ballots(emulation_year)
-    context = {
-        "year": emulation_year,
-        "bloc": emulation_year.bloc,
-        "ballots": ballots,
-        "documents": rendered_documents(MINUTES_KIND, emulation_year) if ballots else [],
-        "render_actions": render_actions("awards:minutes-render", emulation_year.bloc.slug, emulation_year.year),
-    }
-    return render(request, "awards/documents/minutes.html", context)
+    ensure_can(request.user, VOTE_COUNT_MINUTES.page_action, emulation_year)
+    return _minutes_page(request, emulation_year, VOTE_COUNT_MINUTES.current(emulation_year))
 
 
 @xframe_options_sameorigin
 @login_required
 def minutes_preview(request, slug, year):
     """The minutes as their PDF will read (the same template), framed on the minutes page."""
+    return documents.preview_view(request, VOTE_COUNT_MINUTES, year_or_404(slug, year))
+
+
+@login_required
+@require_POST
+def minutes_issue(request, slug, year):
     emulation_year = year_or_404(slug, year)
-    ensure_can(request.user, "awards.view", emulation_year)
-    if not has_published_ballot(emulation_year):
-        raise Http404
-    return _preview(minutes_document(emulation_year))
+    return documents.issue_view(
+        request, VOTE_COUNT_MINUTES, emulation_year, form_class=MinutesIssueForm, page=_minutes_page
+    )
+
+
+@login_required
+@require_POST
+def minutes_new_version(request, slug, year):
+    return documents.new_version_view(request, VOTE_COUNT_MINUTES, year_or_404(slug, year))
 
 
 @login_required
 @require_POST
 @known_format
 def minutes_render(request, slug, year, fmt):
+    return _render(request, VOTE_COUNT_MINUTES, year_or_404(slug, year), fmt)
+
+
+# --- the submission letter (tờ trình) of one proposal ----------------------------------------------------
+
+
+def _proposal(slug, year, pk) -> Proposal:
     emulation_year = year_or_404(slug, year)
-
-    def nothing_published():
-        if not has_published_ballot(emulation_year):
-            return _("No ballot of this year is published yet: the minutes have nothing to record.")
-        return None
-
-    back = _to_minutes(emulation_year)
-    return request_rendering(
-        request, emulation_year, kind=MINUTES_KIND, action="awards.view", fmt=fmt, then=back, refusal=nothing_published
-    )
-
-
-# --- the submission (tờ trình) of one proposal ---------------------------------------------------------
-
-
-def _proposal(emulation_year, pk) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related("award_kind", "unit", "ballot"), pk=pk, award_kind__year=emulation_year
     )
-    proposal.award_kind.year = emulation_year  # the rule and the document read it; it is already loaded
+    proposal.award_kind.year = emulation_year  # the rules and the document read it; it is already loaded
     return proposal
 
 
-def _to_submission(emulation_year, proposal):
-    url = reverse(
-        "awards:submission",
-        kwargs={"slug": emulation_year.bloc.slug, "year": emulation_year.year, "pk": proposal.pk},
+def _letter_page(request, proposal, record, *, issue_form=None):
+    context = documents.document_context(
+        request, SUBMISSION_LETTER, proposal, record, issue_form=issue_form, form_class=LetterIssueForm
     )
-    return redirect(url + "#documents")
+    return render(request, SUBMISSION_LETTER.templates["page"], context)
 
 
 @login_required
 def submission(request, slug, year, pk):
-    emulation_year = year_or_404(slug, year)
-    proposal = _proposal(emulation_year, pk)
-    ensure_can(request.user, "awards.dossier.view", proposal)
-    context = {
-        "year": emulation_year,
-        "bloc": emulation_year.bloc,
-        "proposal": proposal,
-        "documents": rendered_documents(SUBMISSION_KIND, proposal),
-        "render_actions": render_actions(
-            "awards:submission-render", emulation_year.bloc.slug, emulation_year.year, proposal.pk
-        ),
-    }
-    return render(request, "awards/documents/submission.html", context)
+    proposal = _proposal(slug, year, pk)
+    ensure_can(request.user, SUBMISSION_LETTER.page_action, proposal)
+    return _letter_page(request, proposal, SUBMISSION_LETTER.current(proposal))
 
 
 @xframe_options_sameorigin
 @login_required
 def submission_preview(request, slug, year, pk):
-    emulation_year = year_or_404(slug, year)
-    proposal = _proposal(emulation_year, pk)
-    ensure_can(request.user, "awards.dossier.view", proposal)
-    return _preview(submission_document(proposal))
+    return documents.preview_view(request, SUBMISSION_LETTER, _proposal(slug, year, pk))
+
+
+@login_required
+@require_POST
+def submission_issue(request, slug, year, pk):
+    proposal = _proposal(slug, year, pk)
+    return documents.issue_view(request, SUBMISSION_LETTER, proposal, form_class=LetterIssueForm, page=_letter_page)
+
+
+@login_required
+@require_POST
+def submission_new_version(request, slug, year, pk):
+    return documents.new_version_view(request, SUBMISSION_LETTER, _proposal(slug, year, pk))
 
 
 @login_required
 @require_POST
 @known_format
 def submission_render(request, slug, year, pk, fmt):
-    emulation_year = year_or_404(slug, year)
-    proposal = _proposal(emulation_year, pk)
-    back = _to_submission(emulation_year, proposal)
-    return request_rendering(request, proposal, kind=SUBMISSION_KIND, action="awards.dossier.view", fmt=fmt, then=back)
+    return _render(request, SUBMISSION_LETTER, _proposal(slug, year, pk), fmt)

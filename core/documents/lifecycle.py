@@ -216,6 +216,13 @@ def _lock_version(kind: IssuedKind, record: Model) -> int:
     return getattr(record, kind.version_field)
 
 
+def _lifecycle_fields(kind: IssuedKind) -> tuple[str, ...]:
+    fields = () if kind.status_field is None else (kind.status_field,)
+    if kind.revision_field != kind.version_field:
+        fields += (kind.revision_field,)
+    return fields
+
+
 def _set_status(kind: IssuedKind, record: Model, status: str) -> list[str]:
     if kind.status_field is None:
         return []
@@ -258,6 +265,10 @@ def save_draft(kind: IssuedKind, record: Model, *, expected_version: int | None,
     if stored.is_issued:
         raise ValidationError(kind.frozen)
     check_version(_lock_version(kind, stored), expected_version, kind.stale_class(kind.stale))
+    # What the lifecycle owns is the stored row's, whatever the caller's copy says (a copy read before an issue
+    # and a new version would otherwise write back an older number and revision).
+    for field in ("number", "issued_at", "issued_by_id", *_lifecycle_fields(kind)):
+        setattr(record, field, getattr(stored, field))
     setattr(record, kind.version_field, _lock_version(kind, stored) + 1)
     fields = None if kind.saved_fields is None else [*kind.saved_fields, kind.version_field]
     record.save(update_fields=fields)
@@ -311,9 +322,11 @@ def new_version(kind: IssuedKind, record: Model, *, by) -> Model:
     until issued again (the issued text stays in the files rendered before, and in the audit log). SUPERSEDE: a
     new draft row (`kind.supersede`) that replaces it once issued; the issued one stays as it is."""
     ensure_can(by, kind.edit_action, kind.scope(record))
-    locked = kind.lock(record)
     if kind.corrections is None:
         raise ValidationError(kind.frozen)
+    if record.pk is None:  # shown from its defaults, never saved: nothing is issued
+        raise ValidationError(kind.not_issued)
+    locked = kind.lock(record)
     if not locked.is_issued:
         raise ValidationError(kind.not_issued)
     if kind.corrections == SUPERSEDE:

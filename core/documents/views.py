@@ -176,7 +176,8 @@ def issue_view(request, kind: lifecycle.IssuedKind, scope, *, form_class, page: 
 
 
 def new_version_view(request, kind: lifecycle.IssuedKind, scope) -> HttpResponse:
-    """The "New version" POST: the correction's draft in the editor, or back to the page with the reason."""
+    """The "New version" POST: the correction's draft in the editor (on its page, for a kind without one), or back to
+    the page with the reason."""
     ensure_can(request.user, kind.edit_action, scope)
     record = current_or_404(kind, scope)
     try:
@@ -185,7 +186,7 @@ def new_version_view(request, kind: lifecycle.IssuedKind, scope) -> HttpResponse
         messages.error(request, " ".join(error.messages))
         return back_to_page(kind, scope)
     messages.success(request, kind.reopened_message % {"version": kind.version(new)})
-    return redirect(kind.url("edit", scope))
+    return redirect(kind.url("edit", scope)) if "edit" in kind.pages else back_to_page(kind, scope)
 
 
 def editable_or_back(request, kind: lifecycle.IssuedKind, scope):

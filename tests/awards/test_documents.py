@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pdfplumber
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from awards import documents, services
 from awards import urls_documents as document_urls
 from awards.enums import BallotMethod
-from awards.models import Ballot, Proposal
-from blocs.models import CovenantRegistration, Deadline
+from awards.models import Ballot, Proposal, SubmissionLetter, VoteCountMinutes
+from awards.services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES
+from blocs.models import CovenantRegistration, Deadline, EmulationYear, RegisterEntry
 from core.documents import (
     Block,
     Header,
@@ -142,6 +144,16 @@ def voted(bloc2020) -> Voted:
     return vote(bloc2020)
 
 
+def load_year(pk) -> EmulationYear:
+    return EmulationYear.objects.select_related("bloc__province", "leader", "deputy").get(pk=pk)
+
+
+def load_proposal(pk) -> Proposal:
+    return Proposal.objects.select_related(
+        "award_kind__year__bloc__province", "award_kind__year__leader", "unit", "ballot"
+    ).get(pk=pk)
+
+
 # --- the rendered files, once per session ------------------------------------------------------------------
 
 _RENDERED: dict = {}
@@ -159,7 +171,7 @@ def _pages(pdf: bytes) -> list[dict]:
 def minutes(bloc2020):
     if "minutes" not in _RENDERED:
         voted = vote(bloc2020)
-        document = documents.minutes_document(documents.load_year(str(voted.year.pk)))
+        document = documents.minutes_document(load_year(str(voted.year.pk)))
         pdf = render_pdf(document)
         _RENDERED["minutes"] = {
             "document": document,
@@ -181,7 +193,7 @@ def submission(bloc2020):
             signatory_name="Nguyễn Văn Bình",
             signatory_position="Chánh Thanh tra",
         )
-        proposal = documents.load_proposal(str(voted.proposal("CAT", "flag").pk))
+        proposal = load_proposal(str(voted.proposal("CAT", "flag").pk))
         document = documents.submission_document(proposal)
         pdf = render_pdf(document)
         _RENDERED["submission"] = {
@@ -367,7 +379,7 @@ def test_the_submission_asks_for_the_award_on_the_unit_s_score_rank_and_vote(sub
 
 
 def test_the_submission_leaves_a_dotted_line_without_a_known_signer(voted):
-    document = documents.submission_document(documents.load_proposal(str(voted.proposal("TTr", "merit").pk)))
+    document = documents.submission_document(load_proposal(str(voted.proposal("TTr", "merit").pk)))
     assert document.signature.name == documents.DOTS
     assert document.title_lines == ["Về việc đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2020"]
     assert document.header.number == f"{documents.BLANK_NUMBER}/TTr-KTĐNC"
@@ -502,14 +514,72 @@ def test_rules_that_differ_between_ballots_are_stated_for_each(bloc2020):
     ) in texts
 
 
-def test_the_minutes_version_counts_the_published_ballots(bloc2020):
-    year = bloc2020.year
-    assert documents.minutes_version(year) == 0
-    vote(bloc2020, everything=False)
-    assert documents.minutes_version(year) == 1
-    spec = registry.get(documents.MINUTES_KIND)
-    assert (spec.view_action, spec.version(spec.load(str(year.pk)))) == ("awards.view", 1)
-    assert registry.get(documents.SUBMISSION_KIND).view_action == "awards.dossier.view"
+def test_the_documents_are_kinds_of_the_one_lifecycle(bloc2020):
+    assert VOTE_COUNT_MINUTES.current(bloc2020.year) is None  # nothing published: no minutes
+    voted = vote(bloc2020, everything=False)
+    minutes = VOTE_COUNT_MINUTES.current(voted.year)
+    assert minutes.pk is None and minutes.number_text == "…/BB-KTĐNC"  # read as it stands, stored when needed
+    assert registry.get(VOTE_COUNT_MINUTES.name).view_action == "awards.minutes.document"
+    assert registry.get(SUBMISSION_LETTER.name).view_action == "awards.letter.document"
+
+
+def _issued_minutes(voted) -> VoteCountMinutes:
+    from core.documents import lifecycle
+
+    return lifecycle.issue(VOTE_COUNT_MINUTES, VOTE_COUNT_MINUTES.current(voted.year), by=voted.bloc.leader)
+
+
+def test_issuing_the_minutes_numbers_them_in_the_register_of_minutes(bloc2020):
+    voted = vote(bloc2020, everything=False)
+    minutes = _issued_minutes(voted)
+    minutes.refresh_from_db()
+    assert (minutes.is_issued, minutes.number, minutes.revision) == (True, 1, 1)
+    entry = RegisterEntry.objects.get(bloc=bloc2020.year.bloc, doc_type="BB")
+    assert (entry.year, entry.number, entry.title) == (2020, 1, "Biên bản kiểm phiếu năm 2020")
+    document = documents.minutes_document(load_year(voted.year.pk), minutes)
+    assert document.header.number == "01/BB-KTĐNC"
+    assert document.file_stem.endswith("-v1")
+
+
+def test_a_ballot_published_after_the_issue_waits_for_the_next_version(bloc2020):
+    from core.documents import lifecycle
+
+    voted = vote(bloc2020, everything=False)
+    minutes = _issued_minutes(voted)
+    kinds = {k.code: k for k in services.award_kinds_ensure(year=bloc2020.year)}
+    leader = bloc2020.leader
+    merit = services.ballot_create_award(award_kind=kinds["merit"], by=leader)
+    merit = services.ballot_freeze(ballot=merit, by=leader)
+    merit = services.ballot_open(ballot=merit, present_unit_ids=[u.pk for u in bloc2020.units.values()], by=leader)
+    frozen_text = [b.pk for b in documents.minutes_ballots(voted.year, minutes)]
+    assert frozen_text == [voted.flag.pk]
+    reopened = lifecycle.new_version(VOTE_COUNT_MINUTES, minutes, by=leader)
+    assert (reopened.is_issued, reopened.revision, reopened.number) == (False, 2, 1)
+    problems = VOTE_COUNT_MINUTES.issue_problems(reopened)
+    assert problems and str(merit.title) in problems[0]  # a ballot being voted on: not yet
+    with pytest.raises(ValidationError):
+        lifecycle.issue(VOTE_COUNT_MINUTES, reopened, by=leader)
+    by_code = {c.unit.code: c.pk for c in merit.candidates.select_related("unit")}
+    for voter, chosen in MERIT_VOTES.items():
+        services.ballot_cast(ballot=merit, candidate_ids=[by_code[c] for c in chosen], by=bloc2020.officers[voter])
+    for step in (services.ballot_close, services.ballot_tally, services.ballot_publish):
+        merit = step(ballot=merit, by=leader)
+    again = lifecycle.issue(VOTE_COUNT_MINUTES, VOTE_COUNT_MINUTES.current(voted.year), by=leader)
+    assert (again.number, again.revision) == (1, 2)  # the same number, no new entry in the register
+    assert RegisterEntry.objects.filter(doc_type="BB").count() == 1
+    assert [b.pk for b in documents.minutes_ballots(voted.year, again)] == [voted.flag.pk, merit.pk]
+
+
+def test_the_submission_letter_is_numbered_in_the_register_of_submissions(voted):
+    from core.documents import lifecycle
+
+    proposal = voted.proposal("CAT", "flag")
+    letter = lifecycle.issue(SUBMISSION_LETTER, SUBMISSION_LETTER.current(proposal), by=voted.bloc.leader)
+    assert SubmissionLetter.objects.get(proposal=proposal).number == 1
+    document = documents.submission_document(load_proposal(proposal.pk), letter)
+    assert document.header.number == "01/TTr-KTĐNC"
+    with pytest.raises(PermissionDenied):  # the proposed unit reads its letter but does not issue it
+        lifecycle.new_version(SUBMISSION_LETTER, letter, by=voted.bloc.officers["CAT"])
 
 
 # --- the document machinery: stored files and who may download them ----------------------------------
@@ -525,16 +595,18 @@ def test_rendered_files_are_stored_and_served_to_who_may_read_them(voted, client
     bloc = voted.bloc
     proposal = voted.proposal("CAT", "flag")
     with django_capture_on_commit_callbacks(execute=True):
-        minutes_file = document_request(kind=documents.MINUTES_KIND, obj=voted.year, fmt="pdf", by=bloc.leader)
-        submission_file = document_request(kind=documents.SUBMISSION_KIND, obj=proposal, fmt="docx", by=bloc.leader)
+        minutes = VoteCountMinutes.objects.create(year=voted.year)
+        letter = SubmissionLetter.objects.create(proposal=proposal)
+        minutes_file = document_request(kind=VOTE_COUNT_MINUTES.name, obj=minutes, fmt="pdf", by=bloc.leader)
+        submission_file = document_request(kind=SUBMISSION_LETTER.name, obj=letter, fmt="docx", by=bloc.leader)
     minutes_file.refresh_from_db()
     submission_file.refresh_from_db()
     assert (minutes_file.status, minutes_file.object_version, minutes_file.file_name) == (
         "done",
-        4,
-        "bien-ban-kiem-phieu-ktdnc-2020-v4.pdf",
+        1,
+        "bien-ban-kiem-phieu-ktdnc-2020-v1.pdf",
     )
-    assert (submission_file.status, submission_file.file_name) == ("done", "to-trinh-ktdnc-2020-flag-cat.docx")
+    assert (submission_file.status, submission_file.file_name) == ("done", "to-trinh-ktdnc-2020-flag-cat-v1.docx")
     answers = {}
     for who in DOWNLOADS:
         client.force_login({"board": bloc.board, "outsider": bloc.outsider}.get(who) or bloc.officers[who])
@@ -619,9 +691,13 @@ PAGES = {
     "awards:minutes": ("get", [302, 403, 200, 200, 200, 200, 403]),
     "awards:minutes-preview": ("get", [302, 403, 200, 200, 200, 200, 403]),
     "awards:minutes-render": ("post", [302, 403, 302, 302, 302, 302, 403]),
+    "awards:minutes-issue": ("post", [302, 403, 403, 403, 302, 403, 403]),
+    "awards:minutes-new-version": ("post", [302, 403, 403, 403, 302, 403, 403]),
     "awards:submission": ("get", [302, 403, 403, 200, 200, 200, 403]),
     "awards:submission-preview": ("get", [302, 403, 403, 200, 200, 200, 403]),
     "awards:submission-render": ("post", [302, 403, 403, 302, 302, 302, 403]),
+    "awards:submission-issue": ("post", [302, 403, 403, 403, 302, 403, 403]),
+    "awards:submission-new-version": ("post", [302, 403, 403, 403, 302, 403, 403]),
 }
 
 
@@ -670,8 +746,9 @@ def test_a_render_is_queued_and_listed_with_its_progress(voted, client):
     client.force_login(voted.bloc.officers["STP"])
     response = client.post(_url("awards:minutes-render", voted, "docx"))
     assert response.status_code == 302 and response["Location"].endswith("/minutes/#documents")
-    rendered = RenderedDocument.objects.get(kind=documents.MINUTES_KIND)
-    assert (rendered.format, rendered.object_id, rendered.status) == ("docx", str(voted.year.pk), "pending")
+    rendered = RenderedDocument.objects.get(kind=VOTE_COUNT_MINUTES.name)
+    minutes = VoteCountMinutes.objects.get(year=voted.year)  # stored when its first file was asked for
+    assert (rendered.format, rendered.object_id, rendered.status) == ("docx", str(minutes.pk), "pending")
     page = client.get(_url("awards:minutes", voted)).content.decode()
     assert f'id="document-{rendered.pk}"' in page
     assert client.post(_url("awards:minutes-render", voted, "odt")).status_code == 404
@@ -709,9 +786,10 @@ def test_the_minutes_page_reads_in_a_fixed_number_of_queries(
     bloc2020, client, django_assert_max_num_queries, everything
 ):
     voted = vote(bloc2020, everything=everything)
+    minutes = VoteCountMinutes.objects.create(year=voted.year)
     for fmt in ("pdf", "docx") if everything else ("pdf",):
         RenderedDocument.objects.create(
-            kind=documents.MINUTES_KIND, object_id=str(voted.year.pk), format=fmt, requested_by=bloc2020.leader
+            kind=VOTE_COUNT_MINUTES.name, object_id=str(minutes.pk), format=fmt, requested_by=bloc2020.leader
         )
     client.force_login(bloc2020.officers["STP"])
     with django_assert_max_num_queries(16):
@@ -721,6 +799,6 @@ def test_the_minutes_page_reads_in_a_fixed_number_of_queries(
 @pytest.mark.parametrize("everything", [False, True])
 def test_the_minutes_are_built_in_a_fixed_number_of_queries(bloc2020, django_assert_max_num_queries, everything):
     voted = vote(bloc2020, everything=everything)
-    year = documents.load_year(str(voted.year.pk))
+    year = load_year(str(voted.year.pk))
     with django_assert_max_num_queries(5):
         documents.minutes_document(year)

@@ -11,13 +11,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from awards.documents import has_published_ballot
 from awards.models import Proposal
+from awards.services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES
 from blocs.models import EmulationYear
 from core.documents import registry as documents
 from core.documents import render_docx, render_pdf
 
-KINDS = {"plan": "conference.plan", "minutes": "awards.minutes", "submission": "awards.submission"}
+KINDS = {"plan": "conference.plan", "minutes": VOTE_COUNT_MINUTES.name, "submission": SUBMISSION_LETTER.name}
 KINDS["conference-minutes"] = "conference.minutes"  # Biên bản Hội nghị tổng kết (conference/minutes.py)
 KINDS["summary"] = "conference.summary"  # Báo cáo tổng kết của Khối (conference/summary.py)
 
@@ -29,12 +29,13 @@ def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: s
             raise CommandError(f"The year {year.year} of {year.bloc.code} has no plan yet.")
         return plan
     if kind == "minutes":
-        if not has_published_ballot(year):
+        minutes = VOTE_COUNT_MINUTES.current(year)
+        if minutes is None:
             raise CommandError(
                 f"The year {year.year} of {year.bloc.code} has no published ballot yet: the minutes record only "
                 "published results."
             )
-        return year
+        return minutes
     if kind == "submission":
         if not unit or not award:
             raise CommandError("A submission is one proposal's: give --unit CODE and --award CODE (flag, merit…).")
@@ -46,7 +47,7 @@ def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: s
                 f"No proposal of {unit} for {award!r} in {year.year} of {year.bloc.code}: the award's ballot must "
                 "be published with the unit elected."
             )
-        return proposal
+        return SUBMISSION_LETTER.current(proposal)
     if kind == "conference-minutes":
         minutes = getattr(year, "conference_minutes", None)
         if minutes is None:
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         record = _latest(document, found[0], unit=unit, award=award)
         spec = documents.get(KINDS[document])
         started = time.perf_counter()
-        built = spec.build(spec.load(str(record.pk)))
+        built = spec.build(record if record.pk is None else spec.load(str(record.pk)))  # not issued: as it stands
         content = render_pdf(built) if fmt == "pdf" else render_docx(built)
         with open(output, "wb") as handle:
             handle.write(content)
