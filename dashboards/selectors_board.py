@@ -45,7 +45,8 @@ from awards.models import Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
 from reports.models import Extension, Submission, SubmissionVersion
-from reports.selectors import answers
+from reports.obligations import State, answers, obligation, owes
+from scoring import wording as sheet_wording
 from scoring.enums import SheetStatus
 from scoring.models import Sheet
 from scoring.selectors import DEC, TIE_BREAKS, ZERO, classify, totals_queryset
@@ -359,6 +360,14 @@ class ReportStatus:
     }
 
 
+# The rule's states as the board words them: nothing sent yet, with or without an extension, is pending.
+_REPORT_STATUS = {
+    State.ON_TIME: ReportStatus.ON_TIME,
+    State.LATE: ReportStatus.LATE,
+    State.MISSING: ReportStatus.MISSING,
+}
+
+
 @dataclass
 class ReportCell:
     deadline: Deadline
@@ -379,26 +388,18 @@ class ReportCell:
         return ReportStatus.STYLES[self.status][1]
 
 
-SHEET_LABELS = {
-    "not_started": _("Not started"),
-    "late": _("Submitted late"),
-}
-
-
 @dataclass
 class MemberRow:
     unit: Unit
     role: str  # "leader" | "deputy" | "member"
     reports: list[ReportCell | None]  # one per report deadline of the year; None where it does not apply
-    sheet_status: str  # a SheetStatus, "late" (submitted late) or "not_started"
+    sheet_status: str  # scoring.wording.sheet_status: a SheetStatus, "late" (submitted late) or "not_started"
     ranked: Ranked | None = None
 
     @property
     def sheet_label(self) -> str:
         """In the active language (the Excel export asks for it in Vietnamese)."""
-        if self.sheet_status in SHEET_LABELS:
-            return str(SHEET_LABELS[self.sheet_status])
-        return str(SheetStatus(self.sheet_status).label)
+        return sheet_wording.status_label(self.sheet_status)
 
 
 @dataclass
@@ -406,19 +407,6 @@ class YearMembers:
     year: EmulationYear
     deadlines: list[Deadline]  # the year's report deadlines, by due date
     rows: list[MemberRow]
-
-
-def _owes(deadline: Deadline, unit_id: int, year: EmulationYear, following_leader_id: int | None) -> bool:
-    """Whether a deadline applies to a unit (conference.submissions.owing_units, from what is loaded)."""
-    if deadline.audience == Audience.MEMBERS:
-        return True
-    if deadline.audience == Audience.LEADER:
-        return unit_id == year.leader_id
-    if deadline.audience == Audience.UNIT:
-        return unit_id == deadline.unit_id
-    if following_leader_id is not None:
-        return unit_id == following_leader_id
-    return unit_id == year.deputy_id
 
 
 def members_of_years(
@@ -441,7 +429,7 @@ def members_of_years(
     )
     deadlines = list(Deadline.objects.filter(year__in=years, kind__in=REPORT_KINDS).order_by("due_at", "id"))
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__in=deadlines)}
-    # Who answered which report and when: conference.selectors.answers (one query: reports are files).
+    # Who answered which report and when: reports.obligations.answers (one query: reports are files).
     answered = answers(deadlines, extensions=extensions)
     sheets = {(a.year_id, a.unit_id): a for a in Sheet.objects.filter(year__in=years)}
     following = _following_leaders(years, deadlines=deadlines)
@@ -469,7 +457,7 @@ def members_of_years(
                     )
                     for d in year_deadlines
                 ],
-                sheet_status=_sheet_status(sheets.get((year.pk, unit.pk))),
+                sheet_status=sheet_wording.sheet_status(sheets.get((year.pk, unit.pk))),
                 ranked=ranks.get((year.pk, unit.pk)),
             )
             for unit in sorted(units.values(), key=lambda u: u.name)
@@ -502,24 +490,19 @@ def _report_cell(
     answered: dict,
     now: datetime.datetime,
 ) -> ReportCell | None:
-    """Where a unit stands on one report deadline (None: the deadline does not apply to it)."""
-    if not _owes(deadline, unit.pk, year, following_leader):
+    """Where a unit stands on one report deadline (None: the deadline does not apply to it), by the one rule
+    (reports.obligations)."""
+    state = obligation(
+        deadline,
+        unit.pk,
+        owed=owes(deadline, unit.pk, year, following_leader),
+        answer=answered.get((deadline.pk, unit.pk)),
+        extension=extensions.get((deadline.pk, unit.pk)),
+        now=now,
+    )
+    if not state.owed:
         return None
-    extension = extensions.get((deadline.pk, unit.pk))
-    due = extension.due_at if extension else deadline.due_at
-    first = answered.get((deadline.pk, unit.pk))
-    if first is not None:
-        return ReportCell(deadline, ReportStatus.LATE if first.late else ReportStatus.ON_TIME, due, first.at)
-    return ReportCell(deadline, ReportStatus.MISSING if due <= now else ReportStatus.PENDING, due)
-
-
-def _sheet_status(sheet: Sheet | None) -> str:
-    """A sheet's status for the members' table: "not_started", "late" (submitted late) or its SheetStatus."""
-    if sheet is None:
-        return "not_started"
-    if sheet.status == SheetStatus.SUBMITTED and sheet.is_late:
-        return "late"
-    return sheet.status
+    return ReportCell(deadline, _REPORT_STATUS.get(state.state, ReportStatus.PENDING), state.due, state.answered_at)
 
 
 def proposals_of_years(years: list[EmulationYear]) -> dict[int, list[Proposal]]:

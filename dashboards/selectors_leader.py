@@ -22,8 +22,19 @@ from conference.enums import AnswerStatus, PlanStatus
 from conference.models import Comment, ConferenceMinutes, ConferencePlan
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
-from reports.selectors import answers as first_answers
-from reports.selectors import sent_registrations, with_first_answer
+from reports.obligations import (
+    Answer,
+    Obligation,
+    Owing,
+    State,
+    obligation,
+    own_sheet_units,
+    ranking_answer,
+    sent_registrations,
+    with_first_answer,
+    with_first_sending,
+)
+from reports.obligations import answers as first_answers
 from scoring.enums import SheetStatus
 from scoring.models import CriteriaTable, Sheet
 
@@ -165,37 +176,19 @@ def _members(memberships: list[Membership], year: int) -> list[Unit]:
     return sorted(units.values(), key=lambda unit: unit.name)
 
 
-def owing_units(
-    deadline: Deadline, *, year: EmulationYear, members: list[Unit], following: EmulationYear | None
-) -> list[Unit]:
-    """conference.submissions.owing_units without a query per deadline (the same rules; a test holds them equal)."""
-    if deadline.audience == Audience.MEMBERS:
-        return members
-    if deadline.audience == Audience.LEADER:
-        return [year.leader]
-    if deadline.audience == Audience.UNIT:
-        return [deadline.unit]
-    if following is not None:
-        return [following.leader]
-    return [year.deputy] if year.deputy_id else []
-
-
-def _sheet_owing(deadline: Deadline, owing: list[Unit], own_deadline_units: set[int]) -> list[Unit]:
-    """A self-assessment entry for the members binds every member but those with a deadline of their own (the
-    one-unit entry is its extension: scoring.selectors.self_assessment_deadline)."""
-    if deadline.audience == Audience.MEMBERS:
-        return [u for u in owing if u.pk not in own_deadline_units]
-    return owing
-
-
-@dataclass
-class _Answer:
-    """A unit's answer to one deadline: whether it has done it, late, and whether a decision waits."""
-
-    done: bool
-    late: bool = False
-    waiting: bool = False  # a file sent late that waits for the leader's decision
-    returned: bool = False  # a file returned for correction and not sent again: not done
+def _unit_of(
+    pk: int, *, year: EmulationYear, calendar: "_Calendar", members: dict[int, Unit], deadline: Deadline
+) -> Unit:
+    """The unit object of a unit the rule names, from what is loaded (no query)."""
+    if pk in members:
+        return members[pk]
+    if pk == year.leader_id:
+        return year.leader
+    if pk == year.deputy_id:
+        return year.deputy
+    if calendar.following is not None and pk == calendar.following.leader_id:
+        return calendar.following.leader
+    return deadline.unit
 
 
 def _urgency(due: datetime.datetime | None, now: datetime.datetime, soon: datetime.timedelta) -> str:
@@ -258,31 +251,28 @@ def _calendar(*, year: EmulationYear) -> _Calendar:
 
 @dataclass
 class _Answers:
-    """What the units have sent for the year's deadlines, and each unit's answer to one deadline."""
+    """What the units have sent for the year's deadlines, and where each unit stands on one deadline."""
 
     extensions: dict[tuple[int, int], Extension]  # (deadline pk, unit pk)
     sheets: dict[int, Sheet]  # unit pk → its self-assessment sheet
     registrations: dict[tuple[int, int], datetime.datetime]  # (year pk, unit pk) → covenant registration sent
-    answered: dict  # (deadline pk, unit pk) → the unit's first answer (first_answers)
-    files: dict[tuple[int, int], _Answer]  # (deadline pk, unit pk) → a file that waits for the leader
+    answered: dict[tuple[int, int], Answer]  # (deadline pk, unit pk) → the unit's first answer
+    waiting: set[tuple[int, int]]  # (deadline pk, unit pk): a file sent late that waits for the leader's decision
+    returned: set[tuple[int, int]]  # (deadline pk, unit pk): a file returned for correction, not sent again
 
-    def due_for(self, deadline: Deadline, unit: Unit) -> datetime.datetime:
-        extension = self.extensions.get((deadline.pk, unit.pk))
-        return extension.due_at if extension is not None else deadline.due_at
-
-    def of(self, deadline: Deadline, unit: Unit) -> _Answer:
-        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
-            sheet = self.sheets.get(unit.pk)
-            if sheet is None or sheet.submitted_at is None:
-                return _Answer(done=False)
-            return _Answer(done=True, late=sheet.is_late)
-        first = self.answered.get((deadline.pk, unit.pk))
-        if first is None:
-            return _Answer(done=False)
-        state = self.files.get((deadline.pk, unit.pk))
-        if state is not None and state.returned:
-            return state  # a file returned for correction and not sent again: not done (as the matrix says)
-        return _Answer(done=True, late=first.late, waiting=state is not None and state.waiting)
+    def of(self, deadline: Deadline, unit: Unit, *, now: datetime.datetime, answer: Answer | None = None) -> Obligation:
+        """Where a unit that owes the deadline stands on it (reports.obligations, the one rule); `answer`: its
+        answer when it is not one of the units' own (the ranking)."""
+        key = (deadline.pk, unit.pk)
+        return obligation(
+            deadline,
+            unit.pk,
+            owed=True,
+            answer=answer if answer is not None else self.answered.get(key),
+            extension=self.extensions.get(key),
+            now=now,
+            returned=key in self.returned,
+        )
 
 
 def _answers(*, year: EmulationYear, deadlines: list[Deadline], covenant_years: list[int]) -> _Answers:
@@ -296,30 +286,39 @@ def _answers(*, year: EmulationYear, deadlines: list[Deadline], covenant_years: 
         .only("pk", "deadline_id", "unit_id", "status")
     )
     extensions = {(e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline__year=year)}
-    sheets = {a.unit_id: a for a in Sheet.objects.filter(year=year).select_related("unit")}
+    sheets = {a.unit_id: a for a in with_first_sending(Sheet.objects.filter(year=year).select_related("unit"))}
     registrations = sent_registrations(covenant_years)
-    # Who answered which deadline and when: the one rule (first_answers), from what is loaded.
-    answered = first_answers(deadlines, submissions=submissions, registrations=registrations, extensions=extensions)
+    # Who answered which deadline and when (a file, a registration, a sheet): the one rule, from what is loaded.
+    answered = first_answers(
+        deadlines,
+        submissions=submissions,
+        registrations=registrations,
+        extensions=extensions,
+        sheets=sheets.values(),
+    )
+    waiting, returned = _waiting_files(submissions)
     return _Answers(
         extensions=extensions,
         sheets=sheets,
         registrations=registrations,
         answered=answered,
-        files=_waiting_files(submissions),
+        waiting=waiting,
+        returned=returned,
     )
 
 
-def _waiting_files(submissions: list[Submission]) -> dict[tuple[int, int], _Answer]:
-    """What waits for the leader on a file sent: a return not answered yet, a late version to decide on."""
-    files: dict[tuple[int, int], _Answer] = {}
+def _waiting_files(submissions: list[Submission]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """What waits on a file sent: a late version for the leader to decide on, a return the unit has not answered
+    yet ((deadline pk, unit pk) each)."""
+    waiting, returned = set(), set()
     for submission in submissions:
         if submission.latest_late is None:  # a submission without a version has sent nothing
             continue
         if submission.status == SubmissionStatus.RETURNED:
-            files[submission.deadline_id, submission.unit_id] = _Answer(done=False, returned=True)
+            returned.add((submission.deadline_id, submission.unit_id))
         elif submission.latest_late > 0 and submission.status == SubmissionStatus.SUBMITTED:
-            files[submission.deadline_id, submission.unit_id] = _Answer(done=True, waiting=True)
-    return files
+            waiting.add((submission.deadline_id, submission.unit_id))
+    return waiting, returned
 
 
 def _proposals(*, year: EmulationYear) -> list[Proposal]:
@@ -376,14 +375,19 @@ def deadline_progress(
     now: datetime.datetime,
 ) -> list[_Progress]:
     """Each deadline of the year with how far the units owing it have got, from what is loaded (no query)."""
-    own_sheet_deadline = {
-        d.unit_id for d in calendar.deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT and d.audience == Audience.UNIT
-    }
+    rule = Owing(
+        year=year,
+        member_ids=[unit.pk for unit in calendar.members],
+        following_leader_id=calendar.following.leader_id if calendar.following is not None else None,
+        own_sheet_units=own_sheet_units(calendar.deadlines),
+    )
+    members = {unit.pk: unit for unit in calendar.members}
     result = []
     for deadline in calendar.deadlines:
-        owing = owing_units(deadline, year=year, members=calendar.members, following=calendar.following)
-        if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
-            owing = _sheet_owing(deadline, owing, own_sheet_deadline)
+        owing = [
+            _unit_of(pk, year=year, calendar=calendar, members=members, deadline=deadline)
+            for pk in rule.unit_ids(deadline)
+        ]
         result.append(_progress(deadline, owing, answers=answers, table=table, proposals=proposals, now=now))
     return result
 
@@ -400,12 +404,21 @@ def _progress(
     if deadline.kind in EVENT_KINDS or not owing:
         return _Progress(deadline, all_done=deadline.due_at < now)  # an event is over once its date has passed
     if deadline.kind == DeadlineKind.COMPILE:
-        # the ranking's own item says what is left
-        published = table is not None and table.is_published
-        late = len(owing) if published and table.ranking_published_at > deadline.due_at else 0
-        return _Progress(
-            deadline, all_done=published, expected=len(owing), done=len(owing) if published else 0, late=late
-        )
+        # answered by the ranking published; the ranking's own item says what is left
+        states = [
+            answers.of(
+                deadline,
+                unit,
+                now=now,
+                answer=ranking_answer(
+                    table, deadline=deadline, extension=answers.extensions.get((deadline.pk, unit.pk))
+                ),
+            )
+            for unit in owing
+        ]
+        done = sum(1 for state in states if state.done)
+        late = sum(1 for state in states if state.state == State.LATE)
+        return _Progress(deadline, all_done=done == len(owing), expected=len(owing), done=done, late=late)
     if deadline.kind == DeadlineKind.AWARD_DOSSIER and proposals:
         # the dossiers' own item says what is left
         sent = [p for p in proposals if p.status != ProposalStatus.PREPARING]
@@ -419,20 +432,21 @@ def _progress(
 def _answered_progress(
     deadline: Deadline, owing: list[Unit], *, answers: _Answers, now: datetime.datetime
 ) -> _Progress:
-    """A deadline each unit answers (a file, a sheet, a registration): who has, late or not, who is overdue."""
-    of = {unit.pk: answers.of(deadline, unit) for unit in owing}
-    done = sum(1 for a in of.values() if a.done)
-    overdue = [u for u in owing if not of[u.pk].done and answers.due_for(deadline, u) < now]
+    """A deadline each unit answers (a file, a sheet, a registration): who has, late or not, who is overdue. A file
+    returned for correction and not sent again is not done."""
+    of = {unit.pk: answers.of(deadline, unit, now=now) for unit in owing}
+    done = sum(1 for state in of.values() if state.done)
+    overdue = [u for u in owing if not of[u.pk].done and of[u.pk].due < now]
     return _Progress(
         deadline,
         all_done=done == len(owing),
         expected=len(owing),
         done=done,
-        late=sum(1 for a in of.values() if a.done and a.late),
+        late=sum(1 for state in of.values() if state.done and state.state == State.LATE),
         overdue=overdue,
-        waiting=[u for u in owing if of[u.pk].waiting],
+        waiting=[u for u in owing if of[u.pk].done and (deadline.pk, u.pk) in answers.waiting],
         returned={u.pk for u in overdue if of[u.pk].returned},
-        extended=any(not of[u.pk].done and answers.due_for(deadline, u) >= now for u in owing),
+        extended=any(not of[u.pk].done and of[u.pk].due >= now for u in owing),
     )
 
 

@@ -1,129 +1,50 @@
-"""Reads that compute: who has answered which deadline, and when.
+"""Reads that compute: the units × deadlines grid of the submissions (what each unit has sent for each file
+deadline, its versions, extension and the leader's decision) and the wording of lateness.
 
-The one rule every page and the reminders follow. A unit answers a file deadline (submissions.FILE_KINDS) by
-sending a first version of its report; it answers the covenant deadline either that way or by sending its
-covenant registration on the covenant page (blocs.covenant). The answer's time is the first one: the first
-version's submitted_at for a file, the first version sent of the registration for the covenant (a correction
-sent later, or a returned report sent again, does not move it). Whichever way came first decides when a unit
-that did both answered.
-
-On time or late is measured against the unit's own due date (its extension, if it has one): for a file it is the
-lateness stored with the first version (submissions.submission_upload measured it when the file came in), for a
-registration it is measured here.
+Who owes which deadline, who has answered it and when, and where each unit stands is the one rule of
+`reports.obligations`; its readers are named here too, for the pages and services that import them from here.
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Min, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import ngettext, npgettext, pgettext
 
-from blocs.enums import Audience, DeadlineKind
-from blocs.models import CovenantRegistration, Deadline, EmulationYear, Unit
+from blocs.enums import Audience
+from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
 
 from .enums import SubmissionStatus
 from .models import Extension, Submission, SubmissionVersion
+from .obligations import (
+    FILE,
+    REGISTRATION,
+    Answer,
+    Obligation,
+    Owing,
+    State,
+    answers,
+    obligation,
+    sent_registrations,
+    with_first_answer,
+)
 from .services import submissions as services
 
-FILE, REGISTRATION = "file", "registration"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A unit's first answer to one deadline."""
-
-    at: datetime.datetime
-    late_seconds: int  # 0: by the unit's due date
-    via: str  # FILE or REGISTRATION
-
-    @property
-    def late(self) -> bool:
-        return self.late_seconds > 0
-
-    @property
-    def by_registration(self) -> bool:
-        return self.via == REGISTRATION
-
-
-def with_first_answer(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
-    """Submissions annotated with their first version's time (`first_at`, None: nothing sent) and lateness
-    (`first_late`, in seconds); callers may annotate more and pass the rows to `answers`."""
-    first = SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("number")
-    return submissions.annotate(
-        first_at=Subquery(first.values("submitted_at")[:1]), first_late=Subquery(first.values("late_seconds")[:1])
-    )
-
-
-def sent_registrations(year_ids: Iterable[int]) -> dict[tuple[int, int], datetime.datetime]:
-    """(year pk, unit pk) → when the unit first sent its covenant registration of that year (one query)."""
-    year_ids = set(year_ids)
-    if not year_ids:
-        return {}
-    return {
-        (year_id, unit_id): first_sent
-        for year_id, unit_id, first_sent in CovenantRegistration.objects.filter(
-            year_id__in=year_ids, submitted_at__isnull=False
-        )
-        .annotate(first_sent=Coalesce(Min("versions__sent_at"), "submitted_at"))
-        .values_list("year_id", "unit_id", "first_sent")
-    }
-
-
-def answers(
-    deadlines: list[Deadline],
-    *,
-    unit_ids: Iterable[int] | None = None,
-    submissions: Iterable[Submission] | None = None,
-    registrations: dict[tuple[int, int], datetime.datetime] | None = None,
-    extensions: dict[tuple[int, int], Extension] | None = None,
-) -> dict[tuple[int, int], Answer]:
-    """(deadline pk, unit pk) → the unit's first answer, for every pair of these deadlines that has one.
-
-    At most three queries whatever the number of deadlines and units, fewer when the caller has already loaded
-    `submissions` (rows of `with_first_answer` over these deadlines), `registrations` (`sent_registrations` of
-    their years) or `extensions` ((deadline pk, unit pk) → Extension); `unit_ids` keeps those units only. The
-    registrations and extensions are read only when a covenant deadline is among the deadlines."""
-    wanted = None if unit_ids is None else set(unit_ids)
-    by_pk = {d.pk: d for d in deadlines}
-    found: dict[tuple[int, int], Answer] = {}
-    if submissions is None:
-        queryset = with_first_answer(Submission.objects.filter(deadline_id__in=list(by_pk)))
-        if wanted is not None:
-            queryset = queryset.filter(unit_id__in=wanted)
-        submissions = queryset.filter(first_at__isnull=False).only("pk", "deadline_id", "unit_id")
-    for s in submissions:
-        if s.first_at is None or s.deadline_id not in by_pk or (wanted is not None and s.unit_id not in wanted):
-            continue
-        found[s.deadline_id, s.unit_id] = Answer(at=s.first_at, late_seconds=s.first_late or 0, via=FILE)
-
-    covenants = [d for d in deadlines if d.kind == DeadlineKind.COVENANT]
-    if not covenants:
-        return found
-    if registrations is None:
-        registrations = sent_registrations({d.year_id for d in covenants})
-    if not registrations:
-        return found
-    if extensions is None:
-        extensions = {
-            (e.deadline_id, e.unit_id): e for e in Extension.objects.filter(deadline_id__in=[d.pk for d in covenants])
-        }
-    by_year: dict[int, list[tuple[int, datetime.datetime]]] = {}
-    for (year_id, unit_id), sent_at in registrations.items():
-        if wanted is None or unit_id in wanted:
-            by_year.setdefault(year_id, []).append((unit_id, sent_at))
-    for deadline in covenants:
-        for unit_id, sent_at in by_year.get(deadline.year_id, []):
-            extension = extensions.get((deadline.pk, unit_id))
-            due = extension.due_at if extension is not None else deadline.due_at
-            registered = Answer(at=sent_at, late_seconds=max(0, int((sent_at - due).total_seconds())), via=REGISTRATION)
-            earlier = found.get((deadline.pk, unit_id))
-            if earlier is None or registered.at < earlier.at:
-                found[deadline.pk, unit_id] = registered
-    return found
+__all__ = [
+    "FILE",
+    "REGISTRATION",
+    "Answer",
+    "Cell",
+    "Grid",
+    "answers",
+    "late_days",
+    "late_text",
+    "sent_registrations",
+    "submission_grid",
+    "with_first_answer",
+]
 
 
 # --- wording -------------------------------------------------------------------------------------------
@@ -154,17 +75,26 @@ def late_days(seconds: int) -> int:
 
 @dataclass
 class Cell:
-    """One unit's state on one deadline."""
+    """One unit's state on one deadline: where it stands (`obligation`, the one rule) and what it sent."""
 
     deadline: Deadline
     unit: Unit
-    due: datetime.datetime
+    obligation: Obligation
     closes: datetime.datetime
     now: datetime.datetime
     extension: Extension | None = None
     submission: Submission | None = None
     versions: list[SubmissionVersion] = field(default_factory=list)  # newest first
-    answer: Answer | None = None  # the unit's first answer (selectors.answers), by a file or on the covenant page
+
+    @property
+    def due(self) -> datetime.datetime:
+        """The unit's due date: its extension's if it has one."""
+        return self.obligation.due
+
+    @property
+    def answer(self) -> Answer | None:
+        """The unit's first answer (obligations.answers), by a file or on the covenant page."""
+        return self.obligation.answer
 
     @property
     def latest(self) -> SubmissionVersion | None:
@@ -180,7 +110,7 @@ class Cell:
         if self.latest is None:
             if self.registered:
                 return "registered_late" if self.answer.late else "registered"
-            return "missing" if self.now > self.due else "none"
+            return "missing" if self.obligation.state == State.MISSING else "none"
         if self.submission.status == SubmissionStatus.ACCEPTED:
             return "accepted"
         if self.submission.status == SubmissionStatus.RETURNED:
@@ -270,19 +200,6 @@ class Grid:
         return [c for d in self.deadlines if (c := self.cell(d, unit)) is not None]
 
 
-def _owing_ids(deadline: Deadline, *, year: EmulationYear, member_ids: list[int], following) -> list[int]:
-    """services.owing_units without a query per deadline (the same rules; a test holds them equal)."""
-    if deadline.audience == Audience.MEMBERS:
-        return member_ids
-    if deadline.audience == Audience.LEADER:
-        return [year.leader_id]
-    if deadline.audience == Audience.UNIT:
-        return [deadline.unit_id]
-    if following is not None:
-        return [following.leader_id]
-    return [year.deputy_id] if year.deputy_id else []
-
-
 def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
     """Every file deadline of the year × the units it applies to, with submissions, versions and extensions,
     in a fixed number of queries whatever the number of units and deadlines. With `unit`: that unit only."""
@@ -305,7 +222,10 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
     for deadline in deadlines:
         if deadline.unit_id:
             known.setdefault(deadline.unit_id, deadline.unit)
-    owing = {d.pk: _owing_ids(d, year=year, member_ids=member_ids, following=following) for d in deadlines}
+    rule = Owing(
+        year=year, member_ids=member_ids, following_leader_id=following.leader_id if following is not None else None
+    )
+    owing = {d.pk: rule.unit_ids(d) for d in deadlines}
     wanted = {pk for ids in owing.values() for pk in ids}
     if unit is not None:
         wanted &= {unit.pk}
@@ -331,17 +251,25 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
             if pk not in wanted:
                 continue
             submission = by_key.get((deadline.pk, pk))
-            due = services.effective_due(deadline, known[pk], extended)
+            extension = extended.get((deadline.pk, pk))
+            state = obligation(
+                deadline,
+                pk,
+                owed=True,
+                answer=answered.get((deadline.pk, pk)),
+                extension=extension,
+                now=now,
+                returned=submission is not None and submission.status == SubmissionStatus.RETURNED,
+            )
             cells[(deadline.pk, pk)] = Cell(
                 deadline=deadline,
                 unit=known[pk],
-                due=due,
-                closes=due + grace,
+                obligation=state,
+                closes=state.due + grace,
                 now=now,
-                extension=extended.get((deadline.pk, pk)),
+                extension=extension,
                 submission=submission,
                 versions=list(submission.versions.all()) if submission else [],
-                answer=answered.get((deadline.pk, pk)),
             )
     return Grid(year=year, deadlines=deadlines, units=units, member_ids=set(member_ids), cells=cells)
 

@@ -12,7 +12,7 @@ class CriterionKind(models.TextChoices):
 
 class SheetStatus(models.TextChoices):
     """Where one unit's self-assessment sheet stands. "Not started" has no row; "late" is a submitted
-    sheet marked late (see Sheet.display_status)."""
+    sheet marked late: their words and badges are scoring.wording's."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

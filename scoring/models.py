@@ -12,6 +12,7 @@ from blocs.models import EmulationYear, Unit
 from core.models import TimeStampedModel
 from core.validators import UploadValidator
 
+from . import wording
 from .enums import CriterionKind, ScoreField, SheetStatus
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -110,6 +111,11 @@ class Sheet(TimeStampedModel):
     @property
     def is_editable_by_unit(self) -> bool:
         return self.status in (SheetStatus.DRAFT, SheetStatus.RETURNED)
+
+    @property
+    def badges(self) -> list["wording.Badge"]:
+        """Its status as badges (scoring/_status.html): the words and colours of scoring.wording."""
+        return wording.sheet_badges(self)
 
 
 class Score(models.Model):

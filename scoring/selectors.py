@@ -11,6 +11,7 @@ from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
 
+from . import wording
 from .enums import CriterionKind, SheetStatus
 from .models import CriteriaTable, Criterion, Score, Sheet
 
@@ -232,11 +233,13 @@ class ReviewRow:
     reviewed_total: Decimal | None
     reviewer_is_deputy: bool
 
+    @property
+    def badges(self) -> list[wording.Badge]:
+        return wording.sheet_badges(self.sheet)
+
 
 def review_list(year: EmulationYear) -> list[ReviewRow]:
     """Every member of the year with its sheet's status and totals: a fixed number of queries."""
-    from .enums import SheetStatus as S
-
     members = list(members_in_year(bloc=year.bloc, year=year.year))
     sheets = {a.unit_id: a for a in Sheet.objects.filter(year=year)}
     totals = {a.unit_id: a for a in ranking_queryset(year)}
@@ -244,30 +247,19 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
     for unit in members:
         sheet = sheets.get(unit.pk)
         ranked = totals.get(unit.pk)
-        if sheet is None:
-            status, label = "not_started", _label("not_started")
-        elif sheet.status == S.SUBMITTED and sheet.is_late:
-            status, label = "late", _label("late")
-        else:
-            status, label = sheet.status, sheet.get_status_display()
+        status = wording.sheet_status(sheet)
         rows.append(
             ReviewRow(
                 unit=unit,
                 sheet=sheet,
                 status=status,
-                status_label=label,
+                status_label=wording.status_label(status),
                 self_total=Decimal(ranked.self_total).quantize(Decimal("0.01")) if ranked else None,
                 reviewed_total=Decimal(ranked.reviewed_total).quantize(Decimal("0.01")) if ranked else None,
                 reviewer_is_deputy=unit.pk == year.leader_id,
             )
         )
     return rows
-
-
-def _label(status: str) -> str:
-    from django.utils.translation import gettext as _
-
-    return {"not_started": _("Not started"), "late": _("Submitted late")}[status]
 
 
 def scores_by_criterion(sheet: Sheet) -> dict[int, Score]:

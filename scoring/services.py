@@ -127,6 +127,15 @@ def _ensure_replaceable(table: CriteriaTable) -> None:
         raise ValidationError(_("Units have already scored against this table; it cannot be replaced."))
 
 
+def table_import_file(*, table: CriteriaTable, file, by) -> list[Criterion]:
+    """Replace the table with the criteria of an Excel file the leader uploaded: read it (excel.parse_table raises
+    excel.TableImportError listing every problem with its row, and nothing is written), then `table_import`.
+    The file is read before the transaction opens, and only for someone who may edit the table."""
+    ensure_can(by, "scoring.table.edit", table)
+    rows = excel.parse_table(file)
+    return table_import(table=table, rows=rows, by=by)
+
+
 @transaction.atomic
 def table_import(*, table: CriteriaTable, rows: list, by) -> list[Criterion]:
     """Replace the table with rows parsed from Excel (all or nothing)."""

@@ -128,8 +128,7 @@ def table_import(request, slug, year):
     row_errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = excel.parse_table(form.cleaned_data["file"])
-            created = services.table_import(table=table, rows=rows, by=request.user)
+            created = services.table_import_file(table=table, file=form.cleaned_data["file"], by=request.user)
         except excel.TableImportError as error:
             row_errors = error.errors
         except ValidationError as error:

@@ -21,6 +21,7 @@ from blocs.models import Unit
 from dashboards import selectors_board as selectors
 from dashboards.views_board import history_chart, on_time_chart
 from reports.models import Extension, Submission, SubmissionVersion
+from scoring import wording as sheet_wording
 from scoring.enums import SheetStatus
 from scoring.models import CriteriaTable, Score, Sheet
 from scoring.selectors import classify, ranking_for_year
@@ -537,7 +538,7 @@ def test_the_province_export(province, client_as):
         (2, w.deputy_unit.name, "Phó Trưởng khối", "Nộp muộn", "Chưa đến hạn", "Không áp dụng", "Chưa đến hạn",
          in_vi(SheetStatus.REVIEWED.label), 2, 90, 90, classify(Decimal(90), bands)),
         (3, w.member_unit.name, "Thành viên", "Chưa nộp", "Đúng hạn", "Chưa nộp", "Đúng hạn",
-         in_vi(selectors.SHEET_LABELS["late"]), 3, 87, 87, classify(Decimal(87), bands)),
+         in_vi(sheet_wording.LABELS[sheet_wording.LATE]), 3, 87, 87, classify(Decimal(87), bands)),
     ]  # fmt: skip
 
     decisions = values(wb["Đề nghị khen thưởng"])

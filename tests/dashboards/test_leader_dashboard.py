@@ -18,7 +18,7 @@ from conference.enums import AnswerStatus, PlanStatus
 from conference.models import Comment, ConferenceMinutes, DraftReport
 from core.models import User
 from dashboards import urls_leader
-from dashboards.selectors_leader import leader_dashboard, owing_units
+from dashboards.selectors_leader import leader_dashboard
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.services.submissions import owing_units as conference_owing_units
@@ -318,26 +318,43 @@ def test_the_calendar_progress(site):
     assert [e.percent for e in board.calendar[:2]] == [50, 80]
 
 
-def test_the_owing_rule_matches_the_submissions_rule(site):
-    """The dashboard's own copy of reports.services.submissions.owing_units (without a query per deadline) agrees with
-    it for every audience, with and without a following year."""
+def test_the_dashboard_owes_what_the_submissions_rule_says(site):
+    """The dashboard names as late the units reports.services.submissions.owing_units names (it reads them from
+    the one rule, reports.obligations, without a query per deadline) for every audience, with and without a
+    following year."""
     year = site.year
+    due = in_days(-1, site.now)
     extra = [
-        DeadlineFactory(year=year, audience=Audience.LEADER),
-        DeadlineFactory(year=year, audience=Audience.UNIT, unit=site.units["C"]),
-        DeadlineFactory(year=year, audience=Audience.NEXT_LEADER),
+        DeadlineFactory(year=year, audience=audience, unit=unit, title=f"Hạn {audience}", opens_at=None, due_at=due)
+        for audience, unit in (
+            (Audience.LEADER, None),
+            (Audience.UNIT, site.units["C"]),
+            (Audience.NEXT_LEADER, None),
+        )
     ]
-    members = sorted(site.units.values(), key=lambda u: u.name)
-    following = EmulationYear.objects.select_related("leader").get(bloc=year.bloc, year=2021)
-    for deadline in [site.deadlines["year_report"], *extra]:
-        deadline.year = year
-        mine = owing_units(deadline, year=year, members=members, following=following)
-        assert codes(mine) == codes(conference_owing_units(deadline))
-    following.delete()
-    deadline = extra[-1]
-    assert codes(owing_units(deadline, year=year, members=members, following=None)) == codes(
-        conference_owing_units(deadline)
+
+    def late_units() -> dict[str, list[str]]:
+        with translation.override("en"):
+            board = leader_dashboard(year=year, at=site.now)
+        return {t.title: codes(t.units) for t in board.todos if t.title in {f"Late: {d.title}" for d in extra}}
+
+    def expected() -> dict[str, list[str]]:
+        for deadline in extra:
+            deadline.year = year
+        return {f"Late: {d.title}": codes(conference_owing_units(d)) for d in extra}
+
+    assert (
+        late_units()
+        == expected()
+        == {
+            "Late: Hạn leader": ["A"],
+            "Late: Hạn unit": ["C"],
+            "Late: Hạn next_leader": ["A"],  # A leads 2021 too
+        }
     )
+    EmulationYear.objects.filter(bloc=year.bloc, year=2021).delete()
+    assert late_units() == expected()
+    assert late_units()["Late: Hạn next_leader"] == ["B"]  # until 2021 opens, the deputy
 
 
 def test_the_ranking_ready_to_publish_then_published(site):

@@ -1,7 +1,8 @@
-"""Who has answered a deadline, and when (reports.selectors.answers), and every reader of that rule agreeing:
+"""Who has answered a deadline, and when (reports.obligations.answers), and every reader of that rule agreeing:
 the submissions matrix and a unit's page, the leader's dashboard, the board's drill-down, the summary report's
-statistics and the reminders. A covenant deadline is answered by a file or by the registration sent on the
-covenant page; on time when the first answer came by the unit's own due date (its extension, if any)."""
+statistics, the reminders and a unit's to-do list (unit_obligations). A covenant deadline is answered by a file
+or by the registration sent on the covenant page; on time when the first answer came by the unit's own due date
+(its extension, if any)."""
 
 import datetime
 
@@ -14,7 +15,8 @@ from conference.services.summary import report_columns
 from dashboards.selectors_board import ReportStatus, members_of_years
 from dashboards.selectors_leader import leader_dashboard
 from reports.models import Extension
-from reports.selectors import FILE, REGISTRATION, answers, submission_grid
+from reports.obligations import FILE, REGISTRATION, State, answers, unit_obligations
+from reports.selectors import submission_grid
 from reports.services import submissions as services
 from reports.services.reminders import reminders_due
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
@@ -140,6 +142,22 @@ def test_the_leader_dashboard_counts_registrations_as_answers(world, covenant):
     assert [(t.units, [r.label for r in t.rows]) for t in late] == [([idle], ["Not submitted"])]
 
 
+def test_a_units_to_do_list_counts_registrations_as_answers(world, covenant):
+    deadline, idle = covenant
+    due = deadline.due_at
+
+    def state(unit):
+        (found,) = [o for o in unit_obligations(world.year, unit) if o.deadline == deadline]
+        return (found.state, found.answered_at, found.extended_until, found.answer.via if found.answer else None)
+
+    assert [state(u) for u in (world.member_unit, world.deputy_unit, world.leader_unit, idle)] == [
+        (State.ON_TIME, due - DAY, None, REGISTRATION),
+        (State.LATE, due + DAY, None, REGISTRATION),
+        (State.ON_TIME, due + DAY, due + 2 * DAY, REGISTRATION),  # within its extension
+        (State.MISSING, None, None, None),
+    ]
+
+
 def test_the_reminders_skip_units_that_registered(world, covenant):
     deadline, idle = covenant
 
@@ -182,6 +200,16 @@ def test_reports_on_the_board_and_in_the_summary_follow_the_same_rule(world, cov
     }
     entry = next(e for e in board.calendar if e.deadline.pk == report.pk)
     assert (entry.expected, entry.done, entry.late) == (4, 2, 1)
+    units = (world.member_unit, world.deputy_unit, world.leader_unit, idle)
+    to_do = {
+        u.pk: next(o.state for o in unit_obligations(world.year, u, now=now) if o.deadline == report) for u in units
+    }
+    assert to_do == {
+        world.member_unit.pk: State.ON_TIME,
+        world.deputy_unit.pk: State.LATE,
+        world.leader_unit.pk: State.MISSING,
+        idle.pk: State.MISSING,
+    }
 
 
 @pytest.mark.parametrize("units", [3, 20])

@@ -27,7 +27,8 @@ from reports import urls as urls_submissions
 from reports.editor import FILE_NAME, summary_document
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
-from reports.selectors import _owing_ids, late_text, submission_grid
+from reports.obligations import Owing
+from reports.selectors import late_text, submission_grid
 from reports.services import submissions as services
 from tests.conftest import ROLES
 from tests.factories import DeadlineFactory, MembershipFactory, UnitFactory, officer_of
@@ -800,7 +801,12 @@ def test_the_grid_owes_what_owing_units_says(world):
             next_year.delete()
         for deadline in deadlines:
             expected = sorted(u.pk for u in services.owing_units(deadline))
-            assert sorted(_owing_ids(deadline, year=world.year, member_ids=members, following=following)) == expected
+            rule = Owing(
+                year=world.year,
+                member_ids=members,
+                following_leader_id=following.leader_id if following is not None else None,
+            )
+            assert sorted(rule.unit_ids(deadline)) == expected
     grid = submission_grid(world.year)
     assert {u.pk for u in grid.units} == {world.leader_unit.pk, world.deputy_unit.pk, world.member_unit.pk}
 

@@ -2,6 +2,7 @@
 review rights, publication, the frozen table, notifications, and the demo year."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,7 @@ from .helpers import (
     review,
     submit,
 )
+from .test_excel import xlsx
 
 D = Decimal
 
@@ -724,6 +726,49 @@ def test_a_scored_table_cannot_be_replaced(scored_world):
 
     with pytest.raises(ValidationError):
         services.table_import(table=w.table, rows=excel.parse_table(excel.export_table(w.table)), by=w.board)
+
+    assert list(Criterion.objects.order_by("pk").values()) == before
+
+
+def test_the_import_of_a_file_reads_it_and_replaces_the_table(scored_world):
+    """services.table_import_file: the view's one call reads the uploaded file (excel.parse_table) and imports it."""
+    w = scored_world
+    following = EmulationYearFactory(bloc=w.bloc, year=2021, leader=w.leader_unit, deputy=w.deputy_unit)
+    table = services.table_for(following)
+
+    created = services.table_import_file(table=table, file=io.BytesIO(excel.export_table(w.table)), by=w.board)
+
+    def tree(t):
+        return [(n.code, n.title, n.max_points, n.kind, n.evidence_required) for n in criteria_tree(t)]
+
+    assert (len(created), tree(table)) == (len(TABLE), tree(w.table))
+    assert AuditLog.objects.filter(action="scoring.table.imported", actor=w.board).count() == 1
+
+
+def test_a_file_with_bad_rows_is_refused_with_every_row_and_changes_nothing(scored_world):
+    w = scored_world
+    before = list(Criterion.objects.order_by("pk").values())
+    rows = [
+        ("I", "Nhiệm vụ chuyên môn", "", 60, "", ""),
+        ("I.1", "Chỉ tiêu được giao", "", "ba mươi", "", ""),
+        ("I.1", "Trùng mã", "", 10, "", ""),
+    ]
+
+    with pytest.raises(excel.TableImportError) as caught:
+        services.table_import_file(table=w.table, file=xlsx(rows), by=w.board)
+
+    assert [e.row for e in caught.value.errors] == [3, 4]
+    assert list(Criterion.objects.order_by("pk").values()) == before
+    assert not AuditLog.objects.filter(action="scoring.table.imported").exists()
+
+
+def test_a_file_from_someone_who_may_not_edit_the_table_is_not_even_read(scored_world):
+    """A member's upload is refused before it is parsed: garbage gives PermissionDenied, not the parser's errors."""
+    w = scored_world
+    before = list(Criterion.objects.order_by("pk").values())
+
+    with pytest.raises(PermissionDenied):
+        services.table_import_file(table=w.table, file=io.BytesIO(b"not a workbook"), by=w.member)
 
     assert list(Criterion.objects.order_by("pk").values()) == before
 

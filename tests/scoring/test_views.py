@@ -596,6 +596,9 @@ def test_the_review_list_shows_each_status(scored_world, client_as):
         w.leader_unit: ("late", Decimal("90.00")),
         w.deputy_unit: ("not_started", None),
     }
+    badges = {w.member_unit: ["submitted"], w.leader_unit: ["submitted", "late"], w.deputy_unit: ["not_started"]}
+    shown = re.findall(r'data-sheet-status="(\w+)"', response.content.decode())
+    assert shown == [status for row in response.context["rows"] for status in badges[row.unit]]
 
 
 def test_the_deputy_sees_only_the_leaders_sheet_on_the_review_list(scored_world, client_as):
