@@ -1,6 +1,7 @@
 """Demo data of the awards app: the 2020 conference of the internal-affairs bloc voted (05/11/2020), with a
 tie for the Certificates of Merit settled by a run-off, Công an tỉnh confirmed as 2021's leader (which opens
-2021), the proposals' dossiers sent and the province's decisions on three of the four."""
+2021), the proposals' dossiers sent and the province's decisions on three of the four. Every recorded time is the
+event's own (the conference's, the dossier's, the decision's), not the day the demo is built."""
 
 import datetime
 
@@ -8,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from blocs.models import EmulationYear, Person, Unit
+from blocs.models import EmulationYear, LeaderTerm, Person, Unit
 
 from . import services
 from .enums import BallotMethod, BallotStatus
-from .models import Ballot, Proposal
+from .models import Ballot, DossierFile, Proposal
 
 EVERYONE = ["TTr", "CAT", "TA", "VKS", "STP", "CTHADS", "BCHQS", "BNCTU"]
 
@@ -37,6 +38,10 @@ RUNOFF_VOTES = {
     "VKS": ["STP"],
 }
 ELECTION_VOTES = {code: [c for c in ("CAT", "TA") if c != code] for code in EVERYONE}
+
+DOSSIER_UPLOADED = datetime.datetime(2020, 11, 18, 15, 0)
+DOSSIER_SENT = datetime.datetime(2020, 11, 20, 9, 0)
+DECISIONS_RECORDED = datetime.datetime(2021, 1, 22, 10, 0)
 
 DECISIONS = {
     ("flag", "CAT"): (True, "2156/QĐ-UBND", datetime.date(2021, 1, 20)),
@@ -75,6 +80,7 @@ def _run(
         published_at=start + 16 * minute,
     )
     ballot.voters.filter(voted_at__isnull=False).update(voted_at=start + 5 * minute)
+    ballot.refresh_from_db()
     return ballot
 
 
@@ -107,7 +113,12 @@ def seed() -> None:
     runoff = services.ballot_runoff_create(ballot=merit, by=leader)
     _run(runoff, RUNOFF_VOTES, units, leader, _at(16, 10))
     election = services.ballot_create_election(year=year, by=leader, method=BallotMethod.ONLINE)
-    _run(election, ELECTION_VOTES, units, leader, _at(16, 30))
+    election = _run(election, ELECTION_VOTES, units, leader, _at(16, 30))
+    # 2021's leaders, recorded when the election was published (the counting's note dates it by its own clock)
+    LeaderTerm.objects.filter(bloc=year.bloc, year=year.year + 1).update(
+        recorded_at=election.published_at,
+        note="Hội nghị bầu, xác nhận ngày " + timezone.localdate(election.closed_at).strftime("%d/%m/%Y"),
+    )
     assert not year.ballots.exclude(status=BallotStatus.PUBLISHED).exists()
 
     for proposal in Proposal.objects.filter(award_kind__year=year).select_related("award_kind", "unit"):
@@ -119,3 +130,7 @@ def seed() -> None:
         if decision:
             approved, number, date = decision
             services.proposal_decide(proposal=proposal, approved=approved, number=number, date=date, by=board)
+    proposals = Proposal.objects.filter(award_kind__year=year)
+    DossierFile.objects.filter(proposal__in=proposals).update(uploaded_at=timezone.make_aware(DOSSIER_UPLOADED))
+    proposals.update(submitted_at=timezone.make_aware(DOSSIER_SENT))
+    proposals.filter(decided_at__isnull=False).update(decided_at=timezone.make_aware(DECISIONS_RECORDED))

@@ -1,4 +1,5 @@
-"""Demo covenant registrations: plausible targets, titles and signatories for every member unit of a year.
+"""Demo covenant registrations: plausible targets, titles and signatories for every member unit of a year; and, for
+the live demo's years, the covenant the leader unit issued from them early in the year.
 
 Idempotent: each unit's registration is brought to the same state (sent once, version 1) on every run. A year
 whose covenant is already issued is left as it is: its registrations are frozen and the issued text reads them.
@@ -10,7 +11,15 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Covenant, CovenantRegistration, CovenantRegistrationVersion, EmulationYear, Person
+from .covenant import covenant_for, covenant_issue, covenant_save
+from .models import (
+    Covenant,
+    CovenantRegistration,
+    CovenantRegistrationVersion,
+    EmulationYear,
+    Person,
+    RegisterEntry,
+)
 from .selectors import members_in_year
 
 COMMON_TARGETS = [
@@ -127,3 +136,31 @@ def seed_covenant_demo(year: EmulationYear) -> list[CovenantRegistration]:
         )
         registrations.append(registration)
     return registrations
+
+
+@transaction.atomic
+def seed_covenant_issued(year: EmulationYear, *, issued_on: datetime.date) -> Covenant:
+    """Every member registered (seed_covenant_demo) and the leader unit issued the covenant, dated `issued_on`, through
+    the covenant's services; the issue's time is that day's (09:00), not the day the demo is built."""
+    covenant = covenant_for(year)
+    if covenant.is_issued:
+        return covenant
+    seed_covenant_demo(year)
+    leader = Person.objects.filter(unit=year.leader).select_related("user").order_by("pk").first().user
+    covenant = covenant_save(
+        covenant=covenant,
+        place=covenant.place,
+        issued_on=issued_on,
+        preamble=covenant.preamble,
+        closing=covenant.closing,
+        expected_version=covenant.version or None,
+        by=leader,
+    )
+    covenant = covenant_issue(covenant=covenant, by=leader)
+    issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(9, 0)))
+    Covenant.objects.filter(pk=covenant.pk).update(issued_at=issued_at)
+    RegisterEntry.objects.filter(
+        bloc=year.bloc, year=issued_on.year, doc_type=Covenant.DOC_TYPE, number=covenant.number
+    ).update(registered_at=issued_at)
+    covenant.refresh_from_db()
+    return covenant

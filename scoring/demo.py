@@ -1,5 +1,7 @@
 """Demo data of the scoring app: a realistic 100-point table for the internal-affairs bloc (brief §3)
-and the 2020 sheets, submitted, reviewed, finalized and published through the real services."""
+and the 2020 sheets, submitted, reviewed, finalized and published through the real services; for the live demo's
+current year, the sheets begun or sent by the day the demo is built. Every recorded time is the event's own
+(2020's in 2020), not the day the demo is built."""
 
 import datetime
 from decimal import Decimal
@@ -8,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from blocs import demo as blocs_demo
 from blocs.models import EmulationYear, Person, Unit
 
 from . import excel, services
-from .enums import CriterionKind, SheetStatus
-from .models import CriteriaTable, Sheet
+from .enums import CriterionKind, ScoreField, SheetStatus
+from .models import CriteriaTable, Evidence, ScoreChange, Sheet
 
 S, B, D = CriterionKind.STANDARD, CriterionKind.BONUS, CriterionKind.DEDUCTION
 
@@ -136,6 +139,7 @@ REVIEW_2020 = [
 ]
 SUBMITTED_2020 = datetime.datetime(2020, 10, 16, 9, 0)
 LATE_UNIT = "BNCTU"  # sent on 21/10/2020, after the deadline: accepted and marked late
+REVIEWED_2020 = datetime.datetime(2020, 10, 22, 10, 0)
 
 
 def _table_rows(spec) -> list:
@@ -217,6 +221,7 @@ def _sheets_2020(year: EmulationYear, table: CriteriaTable) -> None:
         services.sheet_save(sheet=sheet, entries=entries, files=files, expected_version=None, by=officer)
         when = SUBMITTED_2020 if unit.code != LATE_UNIT else datetime.datetime(2020, 10, 21, 15, 30)
         services.sheet_submit(sheet=sheet, expected_version=None, by=officer, at=timezone.make_aware(when, tz))
+        _dated(sheet, timezone.make_aware(when, tz) - datetime.timedelta(hours=2))
         sheets[unit.code] = sheet
     for code, criterion_code, points, reason in REVIEW_2020:
         sheet = sheets[code]
@@ -227,6 +232,9 @@ def _sheets_2020(year: EmulationYear, table: CriteriaTable) -> None:
             expected_version=None,
             by=reviewer,
         )
+    ScoreChange.objects.filter(score__sheet__year=year, field=ScoreField.REVIEWED).update(
+        changed_at=timezone.make_aware(REVIEWED_2020, tz)
+    )
     finalize_at = timezone.make_aware(datetime.datetime(2020, 10, 24, 16, 0), tz)
     for sheet in sheets.values():
         sheet.refresh_from_db()
@@ -234,3 +242,60 @@ def _sheets_2020(year: EmulationYear, table: CriteriaTable) -> None:
         services.sheet_finalize(sheet=sheet, by=reviewer, at=finalize_at)
     services.ranking_publish(year=year, by=leader_user, at=finalize_at + datetime.timedelta(hours=1))
     assert Sheet.objects.filter(year=year, status=SheetStatus.FINAL).count() == len(sheets)
+
+
+def _dated(sheet: Sheet, when: datetime.datetime) -> None:
+    """The unit's points and evidence as recorded at `when` (the services stamp them with the time they run)."""
+    ScoreChange.objects.filter(score__sheet=sheet, field=ScoreField.SELF).update(changed_at=when)
+    Evidence.objects.filter(score__sheet=sheet).update(uploaded_at=when)
+
+
+# --- the live demo's current year ----------------------------------------------------------------------------------
+
+DRAFT_LEAVES = 10  # a sheet begun: the first criteria scored
+
+
+def _points_of(unit: Unit) -> list:
+    return SELF_2020.get(unit.code, SELF_2020["STP"])
+
+
+@transaction.atomic
+def seed_current(year: EmulationYear, today: datetime.date) -> None:
+    """The current year's sheets on `today` (self-assessment due in a few days): one unit has sent its sheet, a
+    few have begun theirs (blocs.demo.cast_for says which), through the sheet's services. The year's criteria
+    table is the one copied when the year opened."""
+    table = services.table_for(year)
+    if not table.criteria.exists():
+        excel.replace_criteria(table=table, rows=_table_rows(TABLE_NOI_CHINH))
+    if Sheet.objects.filter(year=year).exists():
+        return
+    cast = blocs_demo.cast_for(year)
+    leaves = {c.code: c for c in table.criteria.filter(is_leaf=True)}
+    y = year.year
+    for unit, count, days in [
+        (cast.sheet_sent, len(LEAVES), -1),
+        *[(unit, DRAFT_LEAVES, -2) for unit in cast.sheet_drafts],
+    ]:
+        officer = blocs_demo.officer(unit)
+        scored = [(code, p) for code, p in zip(LEAVES, _points_of(unit), strict=True) if code in leaves][:count]
+        entries = {
+            leaves[code].pk: services.Entry(points=Decimal(str(p)), text=f"Theo báo cáo tổng kết năm {y} của đơn vị.")
+            for code, p in scored
+        }
+        files = {
+            leaves[code].pk: [
+                SimpleUploadedFile(
+                    f"minh-chung-{code.replace('.', '-')}-{unit.code.lower()}-{y}.pdf",
+                    tiny_pdf(f"Minh chung {code} - {unit.code} - {y}"),
+                    content_type="application/pdf",
+                )
+            ]
+            for code, p in scored
+            if leaves[code].evidence_required and p
+        }
+        sheet = services.sheet_for(year=year, unit=unit)
+        services.sheet_save(sheet=sheet, entries=entries, files=files, expected_version=None, by=officer)
+        sent_at = blocs_demo.at(blocs_demo.days_from(today, days), datetime.time(10, 0))
+        if unit == cast.sheet_sent:
+            services.sheet_submit(sheet=sheet, expected_version=None, by=officer, at=sent_at)
+        _dated(sheet, sent_at - datetime.timedelta(hours=1))

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from blocs.models import EmulationYear, Person
+from blocs.models import EmulationYear, Person, RegisterEntry
 from blocs.selectors import members_in_year
 
 from ..models import ConferenceMinutes
@@ -16,6 +16,7 @@ from ..services import minutes as services
 CHAIR = ("Nguyễn Văn Thắng", "Chánh Thanh tra tỉnh, Trưởng Khối thi đua Nội chính năm 2020")
 HELD_AT = (datetime.date(2020, 11, 5), datetime.time(14, 30))
 ENDED_AT = datetime.time(17, 0)
+ISSUED_AT = datetime.time(17, 30)
 VENUE = "Hội trường tầng III - Thanh tra tỉnh"
 
 GUESTS_2020 = [
@@ -89,4 +90,12 @@ def seed_minutes_demo(year: EmulationYear | None = None) -> ConferenceMinutes:
     minutes.proceedings = "\n".join(PROCEEDINGS_2020)
     minutes.conclusion = "\n".join(CONCLUSION_2020)
     minutes = services.minutes_save(minutes=minutes, expected_version=None, by=leader_user)
-    return services.minutes_issue(minutes=minutes, number=None, by=leader_user)
+    minutes = services.minutes_issue(minutes=minutes, number=None, by=leader_user)
+    # adopted at the end of the conference: issued that day, not the day the demo runs
+    issued_at = timezone.make_aware(datetime.datetime.combine(HELD_AT[0], ISSUED_AT), timezone.get_current_timezone())
+    ConferenceMinutes.objects.filter(pk=minutes.pk).update(issued_at=issued_at)
+    RegisterEntry.objects.filter(
+        bloc=year.bloc, year=HELD_AT[0].year, doc_type=services.DOC_TYPE, number=minutes.number
+    ).update(registered_at=issued_at)
+    minutes.refresh_from_db()
+    return minutes

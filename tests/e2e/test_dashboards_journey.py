@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from blocs.enums import DeadlineKind
-from blocs.models import Deadline
+from blocs.enums import DeadlineKind, Phase
+from blocs.models import Deadline, EmulationYear
 from conference.enums import AnswerStatus, PlanStatus
 from conference.models import Comment, DraftReport, SummaryReport
 
@@ -54,6 +54,8 @@ def comment_deadlines():
 def demo_data(transactional_db):
     """The full demo; the 2020 comment window moved around now so that members may comment during the test."""
     call_command("seed_demo", "--quiet-logins")
+    # the demo closes 2020 (its current year is built around today); the journey replays 2020's comment round
+    EmulationYear.objects.filter(bloc__slug="ktdnc", year=2020).update(phase=Phase.CONFERENCE)
     now = timezone.now()
     assert comment_deadlines().update(
         opens_at=now - datetime.timedelta(days=1), due_at=now + datetime.timedelta(days=6)
