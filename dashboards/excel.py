@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from blocs.models import Province
 
-from . import selectors_board as selectors
+from .selectors import board as selectors
 
 DATE_FORMAT = "dd/mm/yyyy"
 BOLD = Font(bold=True)

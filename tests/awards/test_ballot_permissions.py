@@ -1,6 +1,6 @@
 """Every URL of the ballot pages against every role, for GET and for POST: who gets the page (200), whose
 write goes through (302 back to the ballot), who is refused (403), which method is not allowed (405), and the
-anonymous visitor sent to log in. A URL added to awards/urls_ballots.py without a row here fails
+anonymous visitor sent to log in. A URL added to awards/urls/ballots.py without a row here fails
 `test_the_table_covers_every_ballot_url`.
 
 The demo bloc of 2020 is seeded once for the module, inside a transaction rolled back at its end; each test
@@ -12,8 +12,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from awards import services, urls_ballots
+from awards import services
 from awards.models import AwardKind, Ballot
+from awards.urls import ballots as urls_ballots
 from blocs import demo as blocs_demo
 from blocs.models import EmulationYear, Person, Unit
 from core.models import AuditLog, User

@@ -17,10 +17,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from awards import documents, services
-from awards import urls_documents as document_urls
 from awards.enums import BallotMethod
 from awards.models import Ballot, Proposal, SubmissionLetter, VoteCountMinutes
 from awards.services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES
+from awards.urls import documents as document_urls
 from blocs.models import CovenantRegistration, Deadline, EmulationYear, RegisterEntry
 from core.documents import (
     Block,

@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from awards import services, urls_dossiers
+from awards import services
 from awards.enums import DossierPart, ProposalStatus
 from awards.models import AwardKind, DossierFile, Proposal
+from awards.urls import dossiers as urls_dossiers
 from core.models import AuditLog
 from tests.factories import ProvinceFactory, board_of
 

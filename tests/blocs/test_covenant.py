@@ -456,9 +456,9 @@ def test_url_by_role_once_issued(world, issued, client_as, name, role, expected)
 
 
 def test_every_covenant_url_has_a_row():
-    import blocs.urls_covenant
+    import blocs.urls.covenant
 
-    assert {f"blocs:{p.name}" for p in blocs.urls_covenant.urlpatterns} == {n.removesuffix("-post") for n in URLS}
+    assert {f"blocs:{p.name}" for p in blocs.urls.covenant.urlpatterns} == {n.removesuffix("-post") for n in URLS}
 
 
 @pytest.mark.parametrize("name", ["blocs:covenant-issue", "blocs:covenant-render"])

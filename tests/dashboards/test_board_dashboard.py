@@ -13,13 +13,13 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-import dashboards.urls_board
+import dashboards.urls.board
 from awards.enums import BallotKind, Eligibility, ProposalStatus
 from awards.models import AwardKind, Ballot, Proposal
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Unit
-from dashboards import selectors_board as selectors
-from dashboards.views_board import history_chart, on_time_chart
+from dashboards.selectors import board as selectors
+from dashboards.views.board import history_chart, on_time_chart
 from reports.models import Extension, Submission, SubmissionVersion
 from scoring import wording as sheet_wording
 from scoring.enums import SheetStatus
@@ -623,9 +623,9 @@ def test_who_may_open_each_url(province, client_as, name, kwargs, role):
 
 
 def test_the_permission_table_covers_every_board_url():
-    names = {f"dashboards:{p.name}" for p in dashboards.urls_board.urlpatterns if isinstance(p, URLPattern)}
+    names = {f"dashboards:{p.name}" for p in dashboards.urls.board.urlpatterns if isinstance(p, URLPattern)}
     assert names == set(URLS)
-    assert all(p.name.startswith("board-") for p in dashboards.urls_board.urlpatterns)
+    assert all(p.name.startswith("board-") for p in dashboards.urls.board.urlpatterns)
 
 
 @pytest.mark.parametrize("name", ["dashboards:board-export", "dashboards:board-bloc"])

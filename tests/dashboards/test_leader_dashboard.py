@@ -17,8 +17,8 @@ from blocs.models import Bloc, Covenant, CovenantRegistration, Deadline, Emulati
 from conference.enums import AnswerStatus, PlanStatus
 from conference.models import Comment, ConferenceMinutes, DraftReport
 from core.models import User
-from dashboards import urls_leader
-from dashboards.selectors_leader import leader_dashboard
+from dashboards.selectors.leader import leader_dashboard
+from dashboards.urls import leader as urls_leader
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.services.submissions import owing_units as conference_owing_units

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from blocs.enums import DeadlineKind
 from blocs.models import CovenantRegistration, CovenantRegistrationVersion
 from conference.services.summary import report_columns
-from dashboards.selectors_board import ReportStatus, members_of_years
-from dashboards.selectors_leader import leader_dashboard
+from dashboards.selectors.board import ReportStatus, members_of_years
+from dashboards.selectors.leader import leader_dashboard
 from reports.models import Extension
 from reports.obligations import FILE, REGISTRATION, State, answers, unit_obligations
 from reports.selectors import submission_grid

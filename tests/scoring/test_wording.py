@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from dashboards.selectors_board import members_of_years
+from dashboards.selectors.board import members_of_years
 from scoring import wording
 from scoring.enums import SheetStatus
 from scoring.models import Sheet

@@ -4,7 +4,7 @@ the board's override of the election. They only parse the input; every rule is t
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import BallotMethod
+from ..enums import BallotMethod
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -15,12 +15,12 @@ from core.documents.views import known_format
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
-from . import covenant as services
-from .covenant import COVENANT
-from .forms_covenant import CovenantForm, CovenantIssueForm, RegistrationForm
-from .models import CovenantRegistration
-from .roles import facts
-from .shortcuts import year_or_404
+from .. import covenant as services
+from ..covenant import COVENANT
+from ..forms.covenant import CovenantForm, CovenantIssueForm, RegistrationForm
+from ..models import CovenantRegistration
+from ..roles import facts
+from ..shortcuts import year_or_404
 
 # --- the year's covenant -----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ what was typed; the services in blocs/covenant.py check it and say what is wrong
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput
+from . import DateInput
 
 
 class RegistrationForm(forms.Form):

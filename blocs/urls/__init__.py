@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .. import views
 
 app_name = "blocs"
 
@@ -34,6 +34,6 @@ urlpatterns = [
     ),
 ]
 
-from . import urls_covenant  # noqa: E402  (the covenant's pages, in the same "blocs" namespace)
+from . import covenant  # noqa: E402  (the covenant's pages, in the same "blocs" namespace)
 
-urlpatterns += urls_covenant.urlpatterns
+urlpatterns += covenant.urlpatterns

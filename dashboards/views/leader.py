@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from blocs.models import EmulationYear
 from core.permissions import ensure_can
 
-from .selectors_leader import leader_dashboard as dashboard_for
+from ..selectors.leader import leader_dashboard as dashboard_for
 
 
 @login_required

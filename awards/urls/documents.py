@@ -1,9 +1,9 @@
 """URLs of the awards app's official documents: the year's vote-count minutes and each proposal's submission
-(joined in awards/urls.py, same "awards" namespace)."""
+(joined in awards/urls/__init__.py, same "awards" namespace)."""
 
 from django.urls import path
 
-from . import views_documents as views
+from ..views import documents as views
 
 Y = "blocs/<slug:slug>/years/<int:year>/awards/"
 S = Y + "proposals/<int:pk>/submission/"

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from blocs.roles import facts
 from core import pagecache
 
-from . import selectors
+from .. import selectors
 
 
 @login_required

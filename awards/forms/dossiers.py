@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import DateInput
 from core.widgets import PrivateFileInput
 
-from .enums import DossierPart, ProposalStatus
-from .models import Proposal
+from ..enums import DossierPart, ProposalStatus
+from ..models import Proposal
 
 APPROVED, NOT_APPROVED = "yes", "no"
 

@@ -17,11 +17,11 @@ from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
-from . import services
-from .enums import DossierPart, ProposalStatus
-from .forms_dossiers import DecisionForm, DossierUploadForm
-from .models import DossierFile, Proposal
-from .selectors import proposals_for_year
+from .. import services
+from ..enums import DossierPart, ProposalStatus
+from ..forms.dossiers import DecisionForm, DossierUploadForm
+from ..models import DossierFile, Proposal
+from ..selectors import proposals_for_year
 
 
 def _proposal(emulation_year: EmulationYear, pk: int) -> Proposal:

@@ -1,8 +1,8 @@
-"""URLs of the ballots pages (joined in awards/urls.py, same "awards" namespace)."""
+"""URLs of the ballots pages (joined in awards/urls/__init__.py, same "awards" namespace)."""
 
 from django.urls import path
 
-from . import views_ballots as views
+from ..views import ballots as views
 
 Y = "blocs/<slug:slug>/years/<int:year>/awards/"
 B = Y + "ballots/<int:pk>/"

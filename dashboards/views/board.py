@@ -11,9 +11,9 @@ from blocs.models import Bloc, Province
 from blocs.roles import facts
 from core.permissions import ensure_can
 
-from . import excel
-from . import selectors_board as selectors
-from .charts import Chart, Series, as_percent
+from .. import excel
+from ..charts import Chart, Series, as_percent
+from ..selectors import board as selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -17,9 +17,9 @@ from core.documents.forms import IssueForm
 from core.documents.views import known_format
 from core.permissions import ensure_can
 
-from .documents import minutes_ballots
-from .models import Proposal
-from .services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES, store
+from ..documents import minutes_ballots
+from ..models import Proposal
+from ..services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES, store
 
 
 class MinutesIssueForm(IssueForm):

@@ -1,8 +1,8 @@
-"""URLs of a year's emulation covenant; they share the "blocs" namespace (blocs/urls.py adds them)."""
+"""URLs of a year's emulation covenant; they share the "blocs" namespace (blocs/urls/__init__.py adds them)."""
 
 from django.urls import path
 
-from . import views_covenant as views
+from ..views import covenant as views
 
 Y = "blocs/<slug:slug>/years/<int:year>/covenant/"
 

@@ -1,8 +1,8 @@
-"""URLs of the board dashboard (joined in dashboards/urls.py, same "dashboards" namespace)."""
+"""URLs of the board dashboard (joined in dashboards/urls/__init__.py, same "dashboards" namespace)."""
 
 from django.urls import path
 
-from . import views_board as views
+from ..views import board as views
 
 B = "board/<int:year>/"
 

@@ -11,8 +11,8 @@ from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import ensure_can
 
-from . import sections, selectors, services
-from .forms import (
+from .. import sections, selectors, services
+from ..forms import (
     BlocForm,
     BlocSettingsForm,
     DeadlineForm,
@@ -24,9 +24,9 @@ from .forms import (
     YearCreateForm,
     YearEditForm,
 )
-from .models import Bloc, Deadline, EmulationYear, Membership, Unit
-from .roles import facts
-from .shortcuts import year_or_404
+from ..models import Bloc, Deadline, EmulationYear, Membership, Unit
+from ..roles import facts
+from ..shortcuts import year_or_404
 
 
 def _board_province(request):

@@ -1,8 +1,8 @@
-"""URLs of the proposals, dossiers and the province's decisions (joined in awards/urls.py)."""
+"""URLs of the proposals, dossiers and the province's decisions (joined in awards/urls/__init__.py)."""
 
 from django.urls import path
 
-from . import views_dossiers as views
+from ..views import dossiers as views
 
 Y = "blocs/<slug:slug>/years/<int:year>/awards/"
 P = Y + "proposals/<int:pk>/"

@@ -21,11 +21,11 @@ from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 from scoring.selectors import ranking_for_year
 
-from . import selectors, services
-from .enums import BallotKind, BallotMethod, BallotStatus, Outcome
-from .forms_ballots import BallotCreateForm, CandidatesForm, MethodForm, OpenForm, OverrideForm, PaperForm, VoteForm
-from .models import AwardKind, Ballot, BallotVoter
-from .wording import (
+from .. import selectors, services
+from ..enums import BallotKind, BallotMethod, BallotStatus, Outcome
+from ..forms.ballots import BallotCreateForm, CandidatesForm, MethodForm, OpenForm, OverrideForm, PaperForm, VoteForm
+from ..models import AwardKind, Ballot, BallotVoter
+from ..wording import (
     badge_class,
     ballot_rules,
     eligibility_in_words,

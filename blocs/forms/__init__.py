@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import PrivateFileInput
 
-from .enums import Audience, Phase
-from .models import Bloc, Deadline, EmulationYear, Unit
+from ..enums import Audience, Phase
+from ..models import Bloc, Deadline, EmulationYear, Unit
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -357,7 +357,7 @@ class DeadlineForm(forms.ModelForm):
     def __init__(self, *args, emulation_year: EmulationYear, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.year = emulation_year
-        from .selectors import members_in_year
+        from ..selectors import members_in_year
 
         self.fields["unit"].queryset = members_in_year(bloc=emulation_year.bloc, year=emulation_year.year)
         self.fields["unit"].help_text = _("Only when the deadline applies to one unit.")
