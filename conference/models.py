@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.enums import DeadlineKind
 from blocs.models import Deadline, EmulationYear, Unit
+from core.documents.records import IssuedRecord
 from core.models import TimeStampedModel
 from reports.models import submission_path  # noqa: F401  (named by migration 0002; the model moved to reports)
 
@@ -217,18 +218,16 @@ class Comment(TimeStampedModel):
         return self.text[:60]
 
 
-class ConferenceMinutes(TimeStampedModel):
+class ConferenceMinutes(IssuedRecord):
     """Biên bản Hội nghị tổng kết: what the year-end conference did, written by the leader unit. The results of
     the published ballots and the published ranking are read from their own records when the document is built.
     Issuing numbers it in the bloc's register (BB) and freezes it; a correction reopens it as the next revision."""
 
+    doc_type = "BB"
+
     year = models.OneToOneField(
         EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="conference_minutes"
     )
-    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    version = models.PositiveIntegerField(default=1)  # optimistic lock of the editor
-    revision = models.PositiveIntegerField(_("revision"), default=1)  # 2, 3… after a correction of issued minutes
-    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     held_at = models.DateTimeField(_("held at"))
     ended_at = models.TimeField(_("ended at"), null=True, blank=True)
     place = models.CharField(_("venue"), max_length=300)
@@ -240,13 +239,6 @@ class ConferenceMinutes(TimeStampedModel):
     members_present = models.TextField(_("delegates of the member units present"), blank=True)
     proceedings = models.TextField(_("proceedings"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("conference minutes")
@@ -255,29 +247,21 @@ class ConferenceMinutes(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.year} – {self.number_text}"
 
-    @property
-    def is_issued(self) -> bool:
-        return self.status == PlanStatus.ISSUED
-
-    @property
-    def number_text(self) -> str:
-        number = f"{self.number:02d}" if self.number else "…"
-        return f"{number}/BB-{self.year.bloc.code}"
+    def register_code(self) -> str:
+        return self.year.bloc.code
 
 
-class SummaryReport(TimeStampedModel):
+class SummaryReport(IssuedRecord):
     """Báo cáo tổng kết công tác thi đua, khen thưởng năm N của Khối: the narrative the leader unit writes, around
     the sections compiled from the records (members, reports on time, ranking, ballots and proposals, next year's
     leaders) each time it is rendered. Draft → sent for comments (a PDF published as a DraftReport of the comment
     round) → issued (numbered in the bloc's register, BC, and frozen); a correction reopens it as a new revision."""
 
+    doc_type = "BC"
+
     year = models.OneToOneField(
         EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="summary_report"
     )
-    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    version = models.PositiveIntegerField(default=1)  # optimistic lock of the editor
-    revision = models.PositiveIntegerField(_("revision"), default=1)  # 2, 3… after a correction of an issued report
-    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100)
     dated = models.DateField(_("date of the document"))
     introduction = models.TextField(_("introduction"), blank=True)
@@ -306,13 +290,6 @@ class SummaryReport(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("summary report")
@@ -320,10 +297,6 @@ class SummaryReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.year} – {self.number_text}"
-
-    @property
-    def is_issued(self) -> bool:
-        return self.status == PlanStatus.ISSUED
 
     @property
     def is_sent(self) -> bool:
@@ -337,7 +310,5 @@ class SummaryReport(TimeStampedModel):
     def changed_since_sent(self) -> bool:
         return self.sent_version is not None and self.version > self.sent_version
 
-    @property
-    def number_text(self) -> str:
-        number = f"{self.number:02d}" if self.number else "…"
-        return f"{number}/BC-{self.year.bloc.code}"
+    def register_code(self) -> str:
+        return self.year.bloc.code
