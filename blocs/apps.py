@@ -12,9 +12,26 @@ class BlocsConfig(AppConfig):
         from core.documents import registry
 
         from . import pagecache, permissions  # noqa: F401  (permissions registers the rules)
-        from .sections import year_link
+        from .sections import Stage, document_state, year_link
 
-        year_link(order=10, label=_("Emulation covenant"), url_name="blocs:covenant")
+        year_link(
+            stage=Stage.START,
+            order=10,
+            label=_("Emulation covenant"),
+            description=_("Each unit registers its targets; the leader unit issues the covenant."),
+            url_name="blocs:covenant",
+            action="blocs.covenant.view",
+            related=("covenant",),
+            state=document_state("covenant"),
+        )
+        year_link(
+            stage=Stage.START,
+            order=25,
+            label=_("Calendar"),
+            description=_("The deadlines and events of the year, further down this page."),
+            url_name="blocs:year-detail",
+            fragment="calendar",
+        )
         from .covenant_documents import covenant_document
         from .models import Covenant
 

@@ -10,10 +10,72 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
-        from blocs.sections import year_link
+        from blocs.sections import DRAFT, ISSUED, Badge, Stage, document_state, one_to_one, year_link
         from core.documents import registry
 
-        year_link(order=60, label=_("Conference plan"), url_name="conference:plan", action="conference.plan.view")
+        year_link(
+            stage=Stage.END,
+            order=10,
+            label=_("Conference plan"),
+            description=_("The plan of the year-end conference: date, agenda, delegates and tasks."),
+            url_name="conference:plan",
+            action="conference.plan.view",
+        )
+        year_link(
+            stage=Stage.END,
+            order=12,
+            label=_("Delegates"),
+            description=_("The delegates each member unit sends to the conference."),
+            url_name="conference:delegates",
+            action="conference.plan.view",
+        )
+        year_link(
+            stage=Stage.END,
+            order=14,
+            label=_("Attendance list"),
+            description=_("Who attended the conference."),
+            url_name="conference:attendance",
+            action="conference.plan.edit",
+        )
+        year_link(
+            stage=Stage.END,
+            order=30,
+            label=_("Comment round"),
+            description=_("The draft of the bloc's summary report and the members' comments on it."),
+            url_name="conference:draft-report",
+            action="conference.draft.view",
+        )
+
+        def summary_state(year) -> Badge | None:
+            report = one_to_one(year, "summary_report")
+            if report is None:
+                return None
+            if report.is_issued:
+                return ISSUED
+            if report.is_sent:
+                return Badge(_("Sent for comments"), "info")
+            return DRAFT
+
+        year_link(
+            stage=Stage.END,
+            order=40,
+            label=_("The bloc's summary report"),
+            description=_("Compiled from the year's records around the leader unit's account."),
+            url_name="conference:summary",
+            action="conference.summary.view",
+            related=("summary_report",),
+            state=summary_state,
+        )
+        year_link(
+            stage=Stage.END,
+            order=70,
+            label=_("Conference minutes"),
+            description=_("The minutes of the year-end conference."),
+            url_name="conference:minutes",
+            action="conference.minutes.view",
+            related=("conference_minutes",),
+            state=document_state("conference_minutes"),
+        )
 
         from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
         from .services.minutes import MINUTES

@@ -9,5 +9,16 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
+        from blocs.sections import Stage, year_link
+
         # the rules of the board's dashboard and of the leader's
         from . import permissions, permissions_leader  # noqa: F401
+
+        year_link(
+            stage=Stage.DURING,
+            order=10,
+            label=_("Leader's dashboard"),
+            description=_("What needs doing now, and the bloc's progress over the calendar."),
+            url_name="dashboards:leader-dashboard",
+            action="dashboards.leader.view",
+        )

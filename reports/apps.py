@@ -10,14 +10,31 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and deadlines")
 
     def ready(self) -> None:
-        from blocs.sections import year_link
+        from blocs.sections import Stage, year_link
 
         from . import permissions  # noqa: F401  (registers the rules)
 
-        year_link(order=35, label=_("Reports"), url_name="reports:submissions", officers_only=True)
         year_link(
+            stage=Stage.DURING,
+            order=35,
+            label=_("Reports"),
+            description=_("The reports your unit sends for the calendar's deadlines."),
+            url_name="reports:submissions",
+            officers_only=True,
+        )
+        year_link(
+            stage=Stage.DURING,
             order=45,
             label=_("Reports of the member units"),
+            description=_("Who sent which report and when: accept, return, extend."),
             url_name="reports:submission-matrix",
             action="reports.submission.view_all",
+        )
+        year_link(
+            stage=Stage.DURING,
+            order=50,
+            label=_("Reminders sent"),
+            description=_("The reminders of the deadlines sent to each unit, in the app and by e-mail."),
+            url_name="reports:reminders",
+            action="reports.reminders.view",
         )

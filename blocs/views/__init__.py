@@ -206,16 +206,20 @@ def year_create(request, slug):
 
 @login_required
 def year_detail(request, slug, year):
-    emulation_year = year_or_404(slug, year)
+    """The year's page: every section of the year the reader may open, by stage, with its state; the calendar."""
+    # The sections' states read the year's one-to-one records, loaded here with the year (one query).
+    emulation_year = year_or_404(slug, year, *sections.related_names())
     ensure_can(request.user, "blocs.year.view", emulation_year)
     deadlines = list(emulation_year.deadlines.select_related("unit").order_by("due_at", "id"))
+    groups = sections.sections_for(request.user, emulation_year)
     context = {
         "year": emulation_year,
         "bloc": emulation_year.bloc,
         "deadlines": deadlines,
         "members": selectors.members_in_year(bloc=emulation_year.bloc, year=emulation_year.year),
         "has_next": EmulationYear.objects.filter(bloc=emulation_year.bloc, year=emulation_year.year + 1).exists(),
-        "year_links": sections.links_for(request.user, emulation_year),
+        "year_sections": groups,
+        "year_links": [(section.label, section.url) for group in groups for section in group.sections],
     }
     return render(request, "blocs/year_detail.html", context)
 

@@ -42,7 +42,7 @@ from django.utils.translation import pgettext_lazy
 
 from awards.enums import ProposalStatus
 from awards.models import Proposal
-from blocs.enums import Audience, DeadlineKind
+from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.obligations import State, answers, obligation, owes
@@ -161,6 +161,55 @@ def years_with_data(*, province_id: int) -> list[int]:
         .distinct()
         .order_by("-year")
     )
+
+
+@dataclass(frozen=True)
+class YearsOverview:
+    """The years some bloc of the province has opened (latest first), which of them still have open work, and the
+    proposals awaiting the province's decision in each."""
+
+    years: list[int]
+    open_years: frozenset[int]  # some bloc's year of that number is not closed
+    awaiting: dict[int, int]  # year → proposals sent to the board and not decided yet (only years with some)
+
+    @property
+    def awaiting_total(self) -> int:
+        return sum(self.awaiting.values())
+
+
+def years_overview(*, province_id: int) -> YearsOverview:
+    """Every bloc-year of the province with its phase and its proposals awaiting a decision (one query)."""
+    awaiting = Proposal.objects.filter(award_kind__year=OuterRef("pk"), status=ProposalStatus.SUBMITTED)
+    rows = (
+        EmulationYear.objects.filter(bloc__province_id=province_id)
+        .annotate(awaiting=_count(awaiting))
+        .values_list("year", "phase", "awaiting")
+    )
+    years: set[int] = set()
+    open_years: set[int] = set()
+    by_year: dict[int, int] = {}
+    for number, phase, n in rows:
+        years.add(number)
+        if phase != Phase.CLOSED:
+            open_years.add(number)
+        if n:
+            by_year[number] = by_year.get(number, 0) + n
+    return YearsOverview(
+        years=sorted(years, reverse=True),
+        open_years=frozenset(open_years),
+        awaiting=dict(sorted(by_year.items(), reverse=True)),
+    )
+
+
+def year_with_work(overview: YearsOverview, today: datetime.date | None = None) -> int | None:
+    """The year the board's dashboard opens on: the latest year with work pending — proposals awaiting the
+    province's decision, or a bloc's year still open that has begun (not after this calendar year: a year opened
+    ahead by the conference's election waits for its turn) — else `default_year`."""
+    today = today or timezone.localdate()
+    pending = set(overview.awaiting) | {y for y in overview.open_years if y <= today.year}
+    if pending:
+        return max(pending)
+    return default_year(overview.years, today)
 
 
 def default_year(years: list[int], today: datetime.date | None = None) -> int | None:

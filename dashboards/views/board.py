@@ -67,17 +67,19 @@ def history_chart(history: selectors.History) -> Chart:
 @require_GET
 def board_dashboard(request, year: int | None = None):
     province = _province(request)
-    years = selectors.years_with_data(province_id=province.pk)
+    overview = selectors.years_overview(province_id=province.pk)
     if year is None:
-        year = selectors.default_year(years)
-    elif year not in years:
+        year = selectors.year_with_work(overview)  # where the work is: pending decisions or an open year
+    elif year not in overview.years:
         raise Http404(_("No bloc of the province has opened this year."))
     dashboard = selectors.board_dashboard(province_id=province.pk, year=year) if year is not None else None
     context = {
         "province": province,
-        "years": years,
+        "years": overview.years,
         "year": year,
         "dashboard": dashboard,
+        "awaiting": overview.awaiting,  # every year's proposals awaiting a decision, not only this year's
+        "awaiting_total": overview.awaiting_total,
         "chart": on_time_chart(dashboard) if dashboard else None,
     }
     return render(request, "dashboards/board/dashboard.html", context)

@@ -724,3 +724,75 @@ def test_a_unit_that_left_is_not_counted(province):
     assert (row.members, row.reports_expected) == (3, 6)
     assert gone not in [m.unit for m in selectors.bloc_detail(bloc=w.bloc, year=2020).members.rows]
     assert Unit.objects.filter(pk=gone.pk).exists()
+
+
+# --- the year the dashboard opens on, and the decisions awaited in every year ---------------------------------
+
+
+def overview(years, open_years=(), awaiting=None) -> selectors.YearsOverview:
+    return selectors.YearsOverview(years=years, open_years=frozenset(open_years), awaiting=awaiting or {})
+
+
+def test_the_year_with_work_pending():
+    today = datetime.date(2026, 12, 7)
+
+    # the latest year with a decision awaited or still open; a year opened ahead (2027) waits for its turn
+    assert selectors.year_with_work(overview([2026, 2021, 2020], {2026}, {2020: 1}), today) == 2026
+    assert selectors.year_with_work(overview([2021, 2020], (), {2020: 1}), today) == 2020
+    assert selectors.year_with_work(overview([2027, 2026, 2020], {2027, 2026}), today) == 2026
+    assert selectors.year_with_work(overview([2027, 2020], {2027}, {2020: 2}), today) == 2020
+    # nothing pending: this year, or the latest before it, or the earliest after it
+    assert selectors.year_with_work(overview([2027, 2026, 2021]), today) == 2026
+    assert selectors.year_with_work(overview([2021, 2020]), today) == 2021
+    assert selectors.year_with_work(overview([2028, 2027], {2028}), today) == 2027
+    assert selectors.year_with_work(overview([]), today) is None
+
+
+def test_the_years_overview_counts_every_years_decisions_in_one_query(province, django_assert_num_queries):
+    """2020 (open) has one proposal sent and not decided; 2021 is closed with one more awaited in another bloc."""
+    other = BlocFactory(province=province.bloc.province)
+    later = EmulationYearFactory(bloc=other, year=2021, leader=province.member_unit, phase=Phase.CLOSED)
+    proposal(later, province.member_unit, ProposalStatus.SUBMITTED)
+    proposal(later, province.leader_unit, ProposalStatus.APPROVED, kind_code="flag")
+    EmulationYearFactory(bloc=BlocFactory(province=province.other_board.person.board_province), year=2030)
+
+    with django_assert_num_queries(1):
+        seen = selectors.years_overview(province_id=province.bloc.province_id)
+
+    assert seen == overview([2021, 2020], {2020}, {2021: 1, 2020: 1})
+    assert seen.awaiting_total == 2
+
+
+def test_the_dashboard_opens_on_the_year_with_a_decision_awaited_and_counts_every_year(province, client_as):
+    """The issue's case: a later year with nothing pending (2021, closed) must not hide 2020's proposal awaiting the
+    province's decision."""
+    w = province
+    w.year.phase = Phase.CLOSED
+    w.year.save()
+    EmulationYearFactory(bloc=w.bloc, year=2021, leader=w.deputy_unit, phase=Phase.CLOSED)
+    client = client_as(w.board)
+
+    opened = client.get(reverse("dashboards:board-dashboard"))
+    later = client.get(reverse("dashboards:board-dashboard", kwargs={"year": 2021})).content.decode()
+
+    assert (opened.context["year"], opened.context["years"]) == (2020, [2021, 2020])
+    tiles = dict(re.findall(r'data-tile="(\w+)">([^<]+)<', later))
+    assert tiles["awaiting"].strip() == "1"  # 2021 has none, 2020 has one: the tile counts every year
+    assert reverse("dashboards:board-dashboard", kwargs={"year": 2020}) in later[later.index('id="awaiting-years"') :]
+
+
+def test_an_open_later_year_is_where_the_dashboard_opens_with_the_earlier_decisions_linked(province, client_as):
+    w = province
+    this_year = timezone.localdate().year
+    EmulationYearFactory(bloc=w.bloc, year=this_year, leader=w.deputy_unit)
+
+    response = client_as(w.board).get(reverse("dashboards:board-dashboard"))
+
+    html = response.content.decode()
+    assert (response.context["year"], response.context["awaiting"], response.context["awaiting_total"]) == (
+        this_year,
+        {2020: 1},
+        1,
+    )
+    awaiting = html[html.index('id="awaiting-years"') :]
+    assert reverse("dashboards:board-dashboard", kwargs={"year": 2020}) in awaiting[: awaiting.index("</ul>")]
