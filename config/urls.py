@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from blocs.accounts.views import password_reset
 from core.forms import LoginForm
+from core.views import favicon
 
 urlpatterns = [
     path("", include("dashboards.urls")),
@@ -27,4 +28,12 @@ urlpatterns = [
     path("accounts/password_reset/", password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),  # unnamed: nothing links to it but browsers
 ]
+
+# Failed requests get pages in the reader's language, with the navigation (core/errors.py); a refused form
+# (CSRF) is settings.CSRF_FAILURE_VIEW.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

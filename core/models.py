@@ -182,3 +182,34 @@ class RenderedDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.file_name or f"{self.kind} {self.object_id} v{self.object_version}.{self.format}"
+
+
+def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    return f"pending/{instance.owner_id}/{filename}"
+
+
+class PendingUpload(models.Model):
+    """A file chosen on a form that was refused for another reason: kept (checked, in private storage) for its owner
+    and shown again on the form, attached by the next save that succeeds, swept after a day (core/pending.py).
+
+    `scope` names what the form edits ("scoring.sheet:<year id>:<unit id>": the record may not exist yet), `field`
+    the form's field the file was chosen in."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(_("form"), max_length=100)
+    field = models.CharField(_("form field"), max_length=100)
+    file = models.FileField(_("file"), upload_to=pending_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner", "scope"], name="core_pending_owner_scope")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -28,3 +28,11 @@ def render_document_task(rendered_id: int) -> None:
     from core.documents.services import document_render
 
     document_render(rendered_id=rendered_id)
+
+
+@shared_task(name="core.sweep_pending_uploads", ignore_result=True, time_limit=300)
+def sweep_pending_uploads_task() -> None:
+    """Beat: delete the files kept from refused forms that nobody saved within a day (core/pending.py)."""
+    from . import pending
+
+    pending.pending_sweep()

@@ -1,4 +1,4 @@
-"""Views every role shares: the language switch, the health check and the user's notifications."""
+"""Views every role shares: the language switch, the health check, the favicon and the user's notifications."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications as notes
@@ -38,6 +39,14 @@ def set_language(request):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
     return response
+
+
+@cache_control(max_age=24 * 3600, public=True)
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the icon among the static files (temporary, as
+    its collected name carries a hash that changes with it)."""
+    return HttpResponseRedirect(static("img/favicon.ico"))
 
 
 @never_cache

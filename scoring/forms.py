@@ -46,6 +46,10 @@ def _fmt(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+# The checks of one evidence file (type from its content, size): on the form, and before a file is kept pending.
+evidence_check = UploadValidator(EVIDENCE_KINDS)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -55,7 +59,7 @@ class EvidenceField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}))
         super().__init__(**kwargs)
-        self.check = UploadValidator(EVIDENCE_KINDS)
+        self.check = evidence_check
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
@@ -110,22 +114,28 @@ class SheetForm(forms.Form):
             if self.cleaned_data.get(f"evidence_{c.pk}")
         }
 
-    def files_to_choose_again(self) -> list[str]:
-        """The files chosen on this form that passed their own checks, each as "code: name", then any sent for a
-        criterion the form does not have: when nothing was stored, the person must choose them again. A file refused
-        for itself is left out: the error on its row names it and says why."""
-        names = []
+    def valid_uploads(self) -> dict[int, list]:
+        """The files chosen on this form that pass their own checks, by criterion id: what a refused form keeps
+        for the next save (core.pending). A file refused for itself is left out: the error on its row names it."""
+        chosen = {}
         for criterion in self.leaves:
             name = f"evidence_{criterion.pk}"
+            valid = []
             for upload in self.files.getlist(name):
                 try:
                     self.fields[name].check(upload)
                 except forms.ValidationError:
                     continue
-                names.append(f"{criterion.code}: {upload.name}")
+                valid.append(upload)
+            if valid:
+                chosen[criterion.pk] = valid
+        return chosen
+
+    def unknown_uploads(self) -> list[str]:
+        """The names of files sent for a criterion the form does not have (the table changed meanwhile): they
+        cannot be kept for a row, the person must choose them again."""
         known = {f"evidence_{c.pk}" for c in self.leaves}
-        names += [upload.name for key in self.files if key not in known for upload in self.files.getlist(key)]
-        return names
+        return [upload.name for key in self.files if key not in known for upload in self.files.getlist(key)]
 
 
 class ReviewForm(forms.Form):
@@ -149,7 +159,8 @@ class ReviewForm(forms.Form):
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
                 label=_("Reason for %(code)s") % {"code": criterion.code},
                 required=False,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
+                # A sentence or two that the unit will read: a box as wide as the table, not a cell.
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                 initial=score.review_reason if score else "",
             )
 

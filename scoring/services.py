@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
@@ -15,9 +16,10 @@ from django.utils.translation import gettext_noop
 
 from blocs.models import EmulationYear, Unit
 from blocs.services import notify_unit
-from core import locking
+from core import locking, pending
 from core.audit import audit
 from core.i18n import later
+from core.models import PendingUpload
 from core.permissions import ensure_can
 
 from . import excel
@@ -404,6 +406,7 @@ def sheet_save_or_send(
     sheet: Sheet,
     entries: dict[int, Entry],
     files: dict[int, list[UploadedFile]] | None = None,
+    kept: dict[int, list[PendingUpload]] | None = None,
     remove_evidence: list[int] | None = None,
     expected_version: int | None,
     send: bool = False,
@@ -412,23 +415,28 @@ def sheet_save_or_send(
     """The sheet page's "Save draft" and "Send for review": the draft is saved (its first save makes the sheet,
     which may still be unsaved here) and, with `send`, then sent.
 
+    `kept`: by criterion, the files `by` chose on earlier refused posts of the page (core.pending), attached before
+    the new `files` and no longer pending once the draft is saved.
+
     One transaction. A refused save stores nothing, not even the sheet (StaleEdit says who was first and carries
-    the sheet they saved). A refused sending rolls back alone: the saved draft is kept and NotSent says why.
-    Audit rows and the reviewer's notification are sheet_save's and sheet_submit's."""
+    the sheet they saved), and the kept files stay pending. A refused sending rolls back alone: the saved draft is
+    kept and NotSent says why. Audit rows and the reviewer's notification are sheet_save's and sheet_submit's."""
     ensure_can(by, "scoring.sheet.fill", sheet)
     refused = None
+    kept_rows = [row for rows in (kept or {}).values() for row in rows]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), pending.opened(kept_rows, owner=by) as kept_files:
             if sheet.pk is None:
                 sheet = sheet_for(year=sheet.year, unit=sheet.unit)
             sheet_save(
                 sheet=sheet,
                 entries=entries,
-                files=files,
+                files=_kept_then_new(kept or {}, kept_files, files or {}),
                 remove_evidence=remove_evidence,
                 expected_version=expected_version,
                 by=by,
             )
+            pending.pending_attached(rows=[row for row in kept_rows if row.owner_id == by.pk])
             if send:
                 try:
                     # Its own savepoint (sheet_submit is atomic): a refusal undoes the sending, not the save.
@@ -441,6 +449,17 @@ def sheet_save_or_send(
     if refused is not None:
         raise NotSent(refused, sheet=sheet) from refused
     return sheet
+
+
+def _kept_then_new(kept: dict[int, list[PendingUpload]], opened: list[tuple[PendingUpload, File]], files: dict):
+    """The files to attach by criterion: those kept from earlier refused posts (open), then the new ones."""
+    criterion_of = {row.pk: criterion_id for criterion_id, rows in kept.items() for row in rows}
+    merged: dict[int, list] = {}
+    for row, file in opened:
+        merged.setdefault(criterion_of[row.pk], []).append(file)
+    for criterion_id, uploads in files.items():
+        merged.setdefault(criterion_id, []).extend(uploads)
+    return merged
 
 
 # --- review --------------------------------------------------------------------------------------------

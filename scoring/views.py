@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from blocs.models import EmulationYear
 from blocs.roles import facts
 from blocs.shortcuts import YEAR_RELATED, year_or_404
+from core import pending
 from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from . import excel, selectors, services
-from .forms import CriterionForm, ImportForm, PointsField, ReturnForm, ReviewForm, SheetForm
+from .forms import CriterionForm, ImportForm, PointsField, ReturnForm, ReviewForm, SheetForm, evidence_check
 from .models import CriteriaTable, Criterion, Evidence, ScoreChange, Sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,8 +165,9 @@ def table_template(request, slug, year):
 # --- the unit's own sheet ------------------------------------------------------------------------------
 
 
-def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None):
-    """What both sheet pages show, from the tree and the scores (with their evidence) the view has loaded."""
+def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None, kept=None):
+    """What both sheet pages show, from the tree and the scores (with their evidence) the view has loaded; `kept`:
+    the files chosen on refused posts that the next save attaches (core.pending), by criterion id."""
     year = sheet.year
     points = {}
     source = review_form or form
@@ -178,7 +180,12 @@ def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None):
     rows = []
     for node in tree:
         score = scores.get(node.pk)
-        row = {"node": node, "score": score, "files": list(score.evidence.all()) if score is not None else []}
+        row = {
+            "node": node,
+            "score": score,
+            "files": list(score.evidence.all()) if score is not None else [],
+            "kept": (kept or {}).get(node.pk, []),
+        }
         if node.is_leaf and form is not None:
             row.update(
                 points=form[f"points_{node.pk}"],
@@ -190,6 +197,7 @@ def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None):
         rows.append(row)
     return {
         "rows": rows,
+        "error_links": _error_links(review_form or form, tree),
         "sheet": sheet,
         "year": year,
         "bloc": year.bloc,
@@ -202,6 +210,26 @@ def _sheet_context(sheet: Sheet, tree, scores, form, *, review_form=None):
         # Versions are made only by sending the sheet, which sets submitted_at (nothing clears it).
         "versions": list(sheet.versions.select_related("submitted_by")) if sheet.submitted_at else [],
     }
+
+
+# The fields of a criterion's row, in the order the row shows them.
+ROW_FIELDS = ("points", "explanation", "evidence", "reviewed", "reason")
+
+
+def _error_links(form, tree) -> list[tuple[str, str]]:
+    """(id of the field, "code: message") of each error of a criterion's row, in the order of the page: the error
+    summary above the form links to each."""
+    if form is None or not form.is_bound or not form.errors:
+        return []
+    links = []
+    for node in tree:
+        if not node.is_leaf:
+            continue
+        for prefix in ROW_FIELDS:
+            name = f"{prefix}_{node.pk}"
+            if name in form.fields and form.errors.get(name):
+                links.extend((form[name].auto_id, f"{node.code}: {message}") for message in form.errors[name])
+    return links
 
 
 def _score_history(sheet: Sheet, tree, scores) -> list[ScoreChange]:
@@ -283,6 +311,40 @@ def _typed_on_current(request, sheet: Sheet, leaves) -> tuple[SheetForm, dict]:
     return form, scores
 
 
+def _send_confirm(sheet: Sheet) -> str:
+    """The question before sending, naming who receives the sheet and what cannot be undone. The deputy reviews
+    the leader unit's own sheet, the leader every other (as scoring.permissions.is_reviewer and sheet_submit)."""
+    year = sheet.year
+    if sheet.unit_id == year.leader_id and year.deputy is not None:
+        return _(
+            "Send the self-assessment sheet to the deputy leader unit, %(unit)s? Once it is sent, your unit can no "
+            "longer change it, unless the deputy leader unit returns it."
+        ) % {"unit": year.deputy.short_name}
+    if sheet.unit_id != year.leader_id and year.leader is not None:
+        return _(
+            "Send the self-assessment sheet to the leader unit, %(unit)s? Once it is sent, your unit can no longer "
+            "change it, unless the leader unit returns it."
+        ) % {"unit": year.leader.short_name}
+    return _(
+        "Send the self-assessment sheet for review? Once it is sent, your unit can no longer change it, unless the "
+        "reviewer returns it."
+    )
+
+
+def _kept_by_criterion(rows) -> dict[int, list]:
+    """The pending uploads of the sheet page (field "evidence_<criterion id>") by criterion id."""
+    kept = {}
+    for field, field_rows in pending.by_field(rows).items():
+        criterion_id = field.removeprefix("evidence_")
+        if criterion_id.isdigit():
+            kept[int(criterion_id)] = field_rows
+    return kept
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
 @login_required
 def my_sheet(request, slug, year):
     sheet, due_at = _own_sheet(request, slug, year)
@@ -293,11 +355,18 @@ def my_sheet(request, slug, year):
     editable = can(request.user, "scoring.sheet.fill", sheet)
     leaves = selectors.scored_leaves(tree)
     scores = selectors.scores_by_criterion(sheet) if sheet.pk else {}
+    # Files chosen on earlier refused posts of this page, kept for this person until a save attaches them.
+    scope = pending.scope_key("scoring.sheet", sheet.year_id, sheet.unit_id)
+    kept = pending.pending_for(owner=request.user, scope=scope) if editable else []
     data = request.POST if request.method == "POST" else None
     form = SheetForm(data, request.FILES or None, leaves=leaves, scores=scores, initial={"version": sheet.version})
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
+        if dropped := pending.pending_drop(
+            owner=request.user, scope=scope, ids=_ids(request.POST.getlist("remove_pending"))
+        ):
+            kept = [row for row in kept if row.pk not in dropped]
         posted, send, saved = form, request.POST.get("action", "save") == "submit", False
         if form.is_valid():
             try:
@@ -305,7 +374,8 @@ def my_sheet(request, slug, year):
                     sheet=sheet,
                     entries=form.entries(),
                     files=form.uploads(),
-                    remove_evidence=[int(v) for v in request.POST.getlist("remove_evidence") if v.isdigit()],
+                    kept=_kept_by_criterion(kept),
+                    remove_evidence=_ids(request.POST.getlist("remove_evidence")),
                     expected_version=form.cleaned_data["version"],
                     send=send,
                     by=request.user,
@@ -315,6 +385,7 @@ def my_sheet(request, slug, year):
                 saved, sheet = isinstance(error, services.NotSent), error.sheet or sheet
                 form, scores = _typed_on_current(request, sheet, leaves)
                 if saved:
+                    kept = []  # attached with the draft that was saved
                     messages.warning(request, _("Your draft was saved, but it was not sent: see the marked rows."))
                 apply_service_errors(form, error)
             except ValidationError as error:
@@ -324,12 +395,31 @@ def my_sheet(request, slug, year):
                     request, _("Your sheet was sent to the reviewer.") if send else _("Your draft was saved.")
                 )
                 return redirect("scoring:my-sheet", slug=slug, year=year)
-        if not saved and (unstored := posted.files_to_choose_again()):
-            message = _("These files were not stored because the form has errors; choose them again: %(files)s")
-            messages.error(request, message % {"files": ", ".join(unstored)})
+        if not saved:
+            # Nothing was stored: the files chosen with this post are kept for the next save, not lost.
+            new, not_kept = pending.pending_keep(
+                owner=request.user,
+                scope=scope,
+                uploads={f"evidence_{pk}": files for pk, files in posted.valid_uploads().items()},
+                validate=evidence_check,
+            )
+            kept += new
+            if new:
+                messages.info(
+                    request,
+                    ngettext(
+                        "The file you chose is kept: it is stored when you save again.",
+                        "The %(n)d files you chose are kept: they are stored when you save again.",
+                        len(new),
+                    )
+                    % {"n": len(new)},
+                )
+            if unstored := not_kept + posted.unknown_uploads():
+                message = _("These files were not stored because the form has errors; choose them again: %(files)s")
+                messages.error(request, message % {"files": ", ".join(unstored)})
     # Nothing else was stored since `scores` was read: a refused save changes nothing (the service rolls back).
-    context = _sheet_context(sheet, tree, scores, form)
-    context.update(editable=editable, due_at=due_at)
+    context = _sheet_context(sheet, tree, scores, form, kept=_kept_by_criterion(kept))
+    context.update(editable=editable, due_at=due_at, send_confirm=_send_confirm(sheet) if editable else "")
     return render(request, "scoring/sheet.html", context, status=400 if form.errors else 200)
 
 

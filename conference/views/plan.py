@@ -71,8 +71,9 @@ def plan_detail(request, slug, year):
 @xframe_options_sameorigin
 @login_required
 def plan_preview(request, slug, year):
-    """The plan as its PDF will read (the same template), framed beside the editor and on the plan page."""
-    return documents.preview_view(request, PLAN, year_or_404(slug, year))
+    """The plan as its PDF will read (the same template), framed beside the editor and on the plan page; a POST
+    (the editor, as the leader types) shows the plan form's unsaved text, its tasks and contributions as saved."""
+    return documents.preview_view(request, PLAN, year_or_404(slug, year), form_class=PlanForm)
 
 
 def _apply_plan_errors(form, task_forms, error: ValidationError) -> None:

@@ -17,6 +17,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page in the reader's language that says what to do (core/errors.py).
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -224,6 +226,8 @@ CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
     # Deadline reminders: each tick sends what is due today and not yet sent (reports/services/reminders.py).
     "remind": {"task": "reports.remind", "schedule": env.float("REMINDER_TICK_SECONDS", default=300.0)},
+    # Files kept from refused forms that nobody saved within a day (core/pending.py).
+    "sweep-pending-uploads": {"task": "core.sweep_pending_uploads", "schedule": 3600.0},
 }
 # The mail outbox gives up on a message after this many failed attempts (retried after 1, 2, 4 … minutes).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

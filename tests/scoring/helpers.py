@@ -38,6 +38,17 @@ def vi(msgid: str) -> str:
         return gettext(msgid)
 
 
+def kept_message(n: int) -> str:
+    """The sheet page's message when the `n` files chosen with a refused post are kept for the next save."""
+    with translation.override("vi"):
+        message = translation.ngettext(
+            "The file you chose is kept: it is stored when you save again.",
+            "The %(n)d files you chose are kept: they are stored when you save again.",
+            n,
+        )
+    return message % {"n": n}
+
+
 def rows_of(spec) -> list[CriterionRow]:
     return [
         CriterionRow(

@@ -1,6 +1,6 @@
 """The sheet page's one service, sheet_save_or_send: who may, the first save that makes the sheet, a stale save
 refused, save then send in one transaction (a refused sending keeps the draft), audit rows and the reviewer's
-notification; and the files the page says to choose again when nothing was stored."""
+notification; and the files kept for the next save when nothing was stored."""
 
 import datetime
 from decimal import Decimal
@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import AuditLog, Notification
+from core.models import AuditLog, Notification, PendingUpload
 from scoring import services
 from scoring.enums import SheetStatus
-from scoring.models import Evidence, Score, ScoreChange, Sheet, SheetVersion
+from scoring.models import Criterion, Evidence, Score, ScoreChange, Sheet, SheetVersion
 from tests.factories import officer_of
 
-from .helpers import P, entries_of, fill, fill_and_submit, fresh, pdf, vi
+from .helpers import P, entries_of, fill, fill_and_submit, fresh, kept_message, pdf, vi
 
 MY_SHEET = reverse("scoring:my-sheet", kwargs={"slug": "ktdnc", "year": 2020})
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -203,7 +203,7 @@ def test_a_returned_sheet_is_corrected_and_sent_again(scored_world):
     ]
 
 
-# --- the files the page says to choose again ------------------------------------------------------------
+# --- the files kept for the next save when nothing was stored (core.pending) ------------------------------
 
 
 def typed(w, **extra) -> dict:
@@ -220,7 +220,18 @@ def errors_shown(response) -> list[str]:
     return [m.message for m in get_messages(response.wsgi_request) if m.level == messages.ERROR]
 
 
-def test_a_bad_value_names_each_file_to_choose_again_by_its_criterion(scored_world, client_as):
+def kept() -> list[tuple[str, str]]:
+    """The files kept for the next save: (criterion code, name), in the order they were chosen."""
+    rows = PendingUpload.objects.order_by("id").values_list("field", "original_name")
+    codes = {f"evidence_{c.pk}": c.code for c in Criterion.objects.all()}
+    return [(codes[field], name) for field, name in rows]
+
+
+def infos_shown(response) -> list[str]:
+    return [m.message for m in get_messages(response.wsgi_request) if m.level == messages.INFO]
+
+
+def test_a_bad_value_keeps_each_file_for_the_next_save_by_its_criterion(scored_world, client_as):
     w = scored_world
     c = w.c
     data = typed(
@@ -237,11 +248,12 @@ def test_a_bad_value_names_each_file_to_choose_again_by_its_criterion(scored_wor
 
     assert response.status_code == 400
     assert counts() == before
-    message = vi("These files were not stored because the form has errors; choose them again: %(files)s")
-    assert errors_shown(response) == [message % {"files": "I.1: bao-cao.pdf, I.1: phu-luc.pdf, II.1: bao-cao.pdf"}]
+    assert kept() == [("I.1", "bao-cao.pdf"), ("I.1", "phu-luc.pdf"), ("II.1", "bao-cao.pdf")]
+    assert errors_shown(response) == []
+    assert infos_shown(response) == [kept_message(3)]
 
 
-def test_a_file_refused_for_itself_is_named_by_its_row_not_in_the_files_to_choose_again(scored_world, client_as):
+def test_a_file_refused_for_itself_is_named_by_its_row_and_not_kept(scored_world, client_as):
     w = scored_world
     c = w.c
     exe = SimpleUploadedFile("so-lieu.pdf", EXE, content_type="application/pdf")
@@ -251,22 +263,22 @@ def test_a_file_refused_for_itself_is_named_by_its_row_not_in_the_files_to_choos
 
     assert response.status_code == 400
     assert "so-lieu.pdf" in str(response.context["form"].errors[f"evidence_{c['I.1'].pk}"])
-    message = vi("These files were not stored because the form has errors; choose them again: %(files)s")
-    assert errors_shown(response) == [message % {"files": "I.1: bao-cao.pdf"}]
+    assert kept() == [("I.1", "bao-cao.pdf")]
+    assert errors_shown(response) == []
     assert Evidence.objects.count() == 0
 
 
-def test_only_a_refused_file_asks_for_no_file_to_be_chosen_again(scored_world, client_as):
+def test_only_a_refused_file_keeps_nothing(scored_world, client_as):
     w = scored_world
     exe = SimpleUploadedFile("so-lieu.pdf", EXE, content_type="application/pdf")
 
     response = client_as(w.member).post(MY_SHEET, typed(w, **{f"evidence_{w.c['I.1'].pk}": exe}))
 
     assert response.status_code == 400
-    assert errors_shown(response) == []
+    assert (kept(), errors_shown(response), infos_shown(response)) == ([], [], [])
 
 
-def test_a_stale_save_through_the_page_names_the_files_to_choose_again(scored_world, client_as):
+def test_a_stale_save_through_the_page_keeps_the_files_for_the_next_save(scored_world, client_as):
     w = scored_world
     sheet = fill(w.year, w.member_unit, P(i1=10, i2=30, ii1=30))
     client_as(officer_of(w.member_unit)).post(MY_SHEET, typed(w, version=str(sheet.version)))
@@ -277,11 +289,24 @@ def test_a_stale_save_through_the_page_names_the_files_to_choose_again(scored_wo
 
     assert response.status_code == 400
     assert response.context["form"]["version"].value() == str(Sheet.objects.get(pk=sheet.pk).version)
+    assert kept() == [("I.1", "bao-cao.pdf")]
+    assert Evidence.objects.filter(original_name="bao-cao.pdf").count() == 0
+    assert errors_shown(response) == []
+
+
+def test_files_for_a_criterion_the_form_does_not_have_are_named_to_choose_again(scored_world, client_as):
+    w = scored_world
+    data = typed(w, **{f"points_{w.c['I.2'].pk}": "abc", "evidence_999999": pdf("lac-loi.pdf")})
+
+    response = client_as(w.member).post(MY_SHEET, data)
+
+    assert response.status_code == 400
+    assert kept() == []
     message = vi("These files were not stored because the form has errors; choose them again: %(files)s")
-    assert errors_shown(response) == [message % {"files": "I.1: bao-cao.pdf"}]
+    assert errors_shown(response) == [message % {"files": "lac-loi.pdf"}]
 
 
-def test_a_refused_sending_through_the_page_stores_the_files_and_asks_for_none_again(scored_world, client_as):
+def test_a_refused_sending_through_the_page_stores_the_files_and_keeps_none_pending(scored_world, client_as):
     w = scored_world
     data = typed(w, action="submit", **{f"points_{w.c['II.1'].pk}": "", f"evidence_{w.c['I.1'].pk}": pdf()})
 
@@ -289,7 +314,7 @@ def test_a_refused_sending_through_the_page_stores_the_files_and_asks_for_none_a
 
     assert response.status_code == 400
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["minh-chung.pdf"]
-    assert errors_shown(response) == []
+    assert (kept(), errors_shown(response)) == ([], [])
     assert vi("Your draft was saved, but it was not sent: see the marked rows.") in [
         m.message for m in get_messages(response.wsgi_request)
     ]

@@ -1,0 +1,73 @@
+"""The pages of a failed request (400, 403, 404, 500 and a refused form), in the reader's language.
+
+The 4xx pages use the full layout with the navigation, so that the reader can go on from where they are; should
+that layout itself fail (the database is down, the session is broken), they fall back to the minimal one. The 500
+page always uses the minimal layout and never touches the database, the user or the context processors: it must
+show even when whatever broke the request is still broken.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+FULL_LAYOUT = "base.html"
+MINIMAL_LAYOUT = "errors/base_minimal.html"
+
+
+def language_of(request: HttpRequest) -> str:
+    """The language chosen by UserLanguageMiddleware, else the cookie, else Vietnamese; never a query."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    for language in (getattr(request, "LANGUAGE_CODE", None), request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
+        if language in supported:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def _minimal(request: HttpRequest, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    with translation.override(language_of(request)):
+        html = render_to_string(template, {**(context or {}), "layout": MINIMAL_LAYOUT})
+    return HttpResponse(html, status=status)
+
+
+def _page(request: HttpRequest, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    try:
+        with translation.override(language_of(request)):
+            return render(request, template, {**(context or {}), "layout": FULL_LAYOUT}, status=status)
+    except Exception:
+        logger.exception("The %s page could not use the full layout; showing the minimal one", status)
+        return _minimal(request, template, status, context)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, "errors/400.html", 400)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, "errors/403.html", 403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, "errors/404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _minimal(request, "errors/500.html", 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid security token: most often a page left open too long, or a sign-in
+    elsewhere in the meantime. Offer to go back to the page the form was on, and to sign in again."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe_referer = url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
+    return _page(request, "errors/403_csrf.html", 403, {"back_url": referer if safe_referer else ""})
