@@ -20,7 +20,7 @@ from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from .enums import BallotKind, BallotMethod, BallotStatus, CandidateRole, Outcome
 from .models import AwardKind, Ballot, BallotCandidate, Proposal
-from .selectors import ballots_for_year, denominator_count, threshold_votes, turnout
+from .selectors import ballots_for_year, denominator_count, legal_bases_for, threshold_votes, turnout
 
 DOTS = "……………………"
 NBSP = "\u00a0"
@@ -142,7 +142,7 @@ def minutes_ballots(year: EmulationYear, record=None) -> list[Ballot]:
 
 
 def minutes_day(year: EmulationYear, ballots: list[Ballot]) -> datetime.date:
-    """The minutes' date: the conference's day, else the first ballot's."""
+    """The minutes' date unless they are issued with another: the conference's day, else the first ballot's."""
     deadline = conference_deadline(year)
     if deadline is not None:
         return timezone.localdate(deadline.due_at)
@@ -207,7 +207,7 @@ def _ballot_blocks(ballot: Ballot, year: EmulationYear, index: int, rules_each: 
     candidates = sorted(ballot.candidates.all(), key=lambda c: (c.order, c.pk))
     blocks = [Block("heading", f"{index}. {_heading(ballot, year)}")]
     if ballot.kind == BallotKind.ELECTION:
-        proposed = "; ".join(f"{c.unit.short_name} ({ROLE.get(c.role, '')})" for c in candidates)
+        proposed = "; ".join(f"{c.unit.name} ({ROLE.get(c.role, '')})" for c in candidates)
         blocks.append(Block("bullet", f"- Đơn vị được giới thiệu theo thứ tự luân phiên: {proposed}."))
     else:
         if ballot.parent_id:
@@ -234,7 +234,7 @@ def _ballot_blocks(ballot: Ballot, year: EmulationYear, index: int, rules_each: 
         rows += [
             (
                 str(i),
-                c.unit.short_name,
+                c.unit.name,
                 ROLE.get(c.role, ""),
                 str(c.votes or 0),
                 percent_text(c.votes or 0, den),
@@ -248,7 +248,7 @@ def _ballot_blocks(ballot: Ballot, year: EmulationYear, index: int, rules_each: 
         rows += [
             (
                 str(i),
-                c.unit.short_name,
+                c.unit.name,
                 str(c.votes or 0),
                 percent_text(c.votes or 0, den),
                 RESULT.get(c.outcome, ""),
@@ -268,7 +268,7 @@ def _conclusions(ballots: list[Ballot], year: EmulationYear) -> list[Block]:
     for rounds in awards.values():
         kind = rounds[0].award_kind
         chosen = [
-            f"{c.unit.short_name} ({_votes_text(c, denominator_count(ballot))})"
+            f"{c.unit.name} ({_votes_text(c, denominator_count(ballot))})"
             for ballot in rounds
             for c in sorted(ballot.candidates.all(), key=lambda c: (-(c.votes or 0), c.order))
             if c.outcome == Outcome.ELECTED
@@ -295,15 +295,13 @@ def _conclusions(ballots: list[Ballot], year: EmulationYear) -> list[Block]:
             role = ROLE.get(c.role, "")
             if c.outcome == Outcome.ELECTED:
                 lines.append(
-                    Block(
-                        "bullet", f"- Đơn vị {role} năm {year.year + 1}: {c.unit.short_name} ({_votes_text(c, den)})."
-                    )
+                    Block("bullet", f"- Đơn vị {role} năm {year.year + 1}: {c.unit.name} ({_votes_text(c, den)}).")
                 )
             else:
                 lines.append(
                     Block(
                         "bullet",
-                        f"- {c.unit.short_name}, được giới thiệu làm {role} năm {year.year + 1}, không đạt tỷ lệ "
+                        f"- {c.unit.name}, được giới thiệu làm {role} năm {year.year + 1}, không đạt tỷ lệ "
                         f"phiếu đồng ý ({_votes_text(c, den)}).",
                     )
                 )
@@ -324,8 +322,9 @@ def _meeting_line(year: EmulationYear, deadline: Deadline | None, what: str) -> 
 
 def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
     """Biên bản kiểm phiếu: every published ballot of the year's conference, with the rules in force, the
-    counts, a table per ballot and the conclusions (the units proposed, the leaders elected). `record` (the
-    minutes' `VoteCountMinutes`) gives the number once issued, and keeps the issued text to its ballots."""
+    counts, a table per ballot and the conclusions (the units proposed, the leaders elected), each unit by its full
+    name. `record` (the minutes' `VoteCountMinutes`) gives the number and the date once issued, and keeps the issued
+    text to its ballots."""
     bloc = year.bloc
     ballots = minutes_ballots(year, record)
     deadline = conference_deadline(year)
@@ -345,7 +344,7 @@ def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
     else:
         title_lines = [election[0].upper() + election[1:]]
         what = election
-    day = minutes_day(year, ballots)
+    day = record.dated if record is not None and record.dated else minutes_day(year, ballots)
 
     blocks = [Block("paragraph", _meeting_line(year, deadline, what))]
     blocks += [
@@ -397,20 +396,12 @@ def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
 # --- the submission (tờ trình) of one proposal ----------------------------------------------------------
 
 
-def _law_bases(day: datetime.date) -> list[str]:
-    """The law on emulation and commendation in force on the day of the document."""
-    if day >= datetime.date(2024, 1, 1):
-        return [
-            "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;",
-            "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số "
-            "điều của Luật Thi đua, khen thưởng;",
-        ]
-    return [
-        "Căn cứ Luật Thi đua, Khen thưởng ngày 26/11/2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, "
-        "Khen thưởng ngày 14/6/2005 và ngày 16/11/2013;",
-        "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều "
-        "của Luật Thi đua, khen thưởng;",
-    ]
+def letter_legal_bases(proposal: Proposal, day: datetime.date, record=None) -> list[str]:
+    """The legal bases the letter cites: those it was issued with, else its year's own, else the law on emulation
+    and commendation in force on its date (settings.AWARDS_LEGAL_BASES)."""
+    if record is not None and record.is_issued and record.legal_bases:
+        return list(record.legal_bases)
+    return legal_bases_for(proposal.award_kind.year, day)
 
 
 def _regulation_basis(bloc: Bloc) -> str:
@@ -442,15 +433,20 @@ def leader_signatory(year: EmulationYear) -> str:
 
 
 def submission_day(proposal: Proposal) -> datetime.date:
-    """The letter's date: the day the ballot's result was published."""
+    """The letter's date unless it is issued with another: the day the ballot's result was published."""
     ballot = proposal.ballot
     return timezone.localdate(ballot.published_at) if ballot.published_at else timezone.localdate()
 
 
+def letter_day(proposal: Proposal, record=None) -> datetime.date:
+    """The date the letter bears: the one it was issued with (`SubmissionLetter.dated`), else `submission_day`."""
+    return record.dated if record is not None and record.dated else submission_day(proposal)
+
+
 def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
     """Tờ trình: the bloc asks the province's Emulation and Commendation Council to propose one unit for an
-    award, on the strength of its score, rank and the conference's vote. `record` (its `SubmissionLetter`) gives
-    the number once issued."""
+    award, on the strength of its score, rank and the conference's vote, citing the legal bases of its year. `record`
+    (its `SubmissionLetter`) gives the number, the date and the bases once issued."""
     kind = proposal.award_kind
     year = kind.year
     bloc = year.bloc
@@ -459,13 +455,13 @@ def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
     province = bloc.province.name
     candidate = next((c for c in ballot.candidates.all() if c.unit_id == unit.pk), None)
     deadline = conference_deadline(year)
-    day = submission_day(proposal)
+    day = letter_day(proposal, record)
     meeting = timezone.localdate(deadline.due_at) if deadline else timezone.localdate(ballot.closed_at or day)
     council = f"Hội đồng Thi đua - Khen thưởng tỉnh {province}"
     blocks = [
         Block("center", f"Kính gửi: {council}"),
         Block("center", "(qua Ban Thi đua - Khen thưởng, Sở Nội vụ)"),
-        *[Block("paragraph", line) for line in _law_bases(day)],
+        *[Block("paragraph", line) for line in letter_legal_bases(proposal, day, record)],
     ]
     regulation = _regulation_basis(bloc)
     if regulation:
@@ -488,7 +484,7 @@ def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
     )
     blocks.append(Block("center", f"**{unit.name}**"))
     den = denominator_count(ballot)
-    achievement = f"Năm {year.year}, {unit.short_name}"
+    achievement = f"Năm {year.year}, {unit.name}"
     facts = []
     if candidate is not None and candidate.total is not None:
         facts.append(f"đạt tổng số {number_text(candidate.total)} điểm")

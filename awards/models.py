@@ -305,6 +305,26 @@ class DossierFile(models.Model):
         return self.original_name
 
 
+class AwardYearSettings(TimeStampedModel):
+    """What the bloc's award documents of one year say besides the ballots: the legal bases (căn cứ) its
+    submissions cite. Empty: the law in force on each letter's date (settings.AWARDS_LEGAL_BASES)."""
+
+    year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="award_settings"
+    )
+    legal_bases = models.JSONField(_("legal bases"), default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("award settings of a year")
+        verbose_name_plural = _("award settings of the years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 # --- the official documents the bloc issues about the awards (core/documents/lifecycle.py) ----------------------
 
 
@@ -318,6 +338,8 @@ class VoteCountMinutes(IssuedRecord):
     year = models.OneToOneField(
         EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="vote_count_minutes"
     )
+    # Set when issued (the issue form's date); before that the minutes are dated the conference's day.
+    dated = models.DateField(_("date of the document"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote-count minutes")
@@ -339,6 +361,10 @@ class SubmissionLetter(IssuedRecord):
     proposal = models.OneToOneField(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="submission_letter"
     )
+    # Both set when issued: the issue form's date (before that, the day the ballot was published), and the legal
+    # bases in force then, so that the issued letter keeps citing them whatever its year's settings say later.
+    dated = models.DateField(_("date of the document"), null=True, blank=True)
+    legal_bases = models.JSONField(_("legal bases"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("submission letter")

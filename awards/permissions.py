@@ -86,3 +86,10 @@ def may_issue_letter(user, proposal) -> bool:
 @rule("awards.letter.document")
 def may_read_letter(user, letter) -> bool:
     return may_view_dossier(user, letter.proposal)
+
+
+@rule("awards.legal_bases.edit")
+def may_edit_legal_bases(user, year) -> bool:
+    """The legal bases the year's submissions cite: the leader unit, who writes them, and the board, who reads
+    them; until the year closes."""
+    return not year.is_closed and (_board(user, year) or is_leader(user, year))

@@ -1,7 +1,9 @@
 """Reads of the awards app: eligible units, ballots with their turnout, results, proposals."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from blocs.models import EmulationYear
@@ -9,7 +11,7 @@ from blocs.roles import facts
 from scoring.selectors import RankRow
 
 from .enums import BallotStatus, Eligibility
-from .models import AwardKind, Ballot, BallotCandidate, BallotChoice, BallotVoter, Proposal
+from .models import AwardKind, AwardYearSettings, Ballot, BallotCandidate, BallotChoice, BallotVoter, Proposal
 
 
 def ranking_is_published(year: EmulationYear) -> bool:
@@ -125,3 +127,32 @@ def ballot_voter_for(ballot: Ballot, user) -> BallotVoter | None:
     if unit_id is None:
         return None
     return ballot.voters.filter(unit_id=unit_id).first()
+
+
+# --- the legal bases the submissions cite --------------------------------------------------------------------
+
+
+def legal_bases_in_force(day: datetime.date) -> list[str]:
+    """The law on emulation and commendation in force on `day`, as settings.AWARDS_LEGAL_BASES lists it."""
+    entries = sorted(settings.AWARDS_LEGAL_BASES, key=lambda entry: entry["from"])
+    chosen = entries[0]
+    for entry in entries:
+        if datetime.date.fromisoformat(entry["from"]) <= day:
+            chosen = entry
+    return list(chosen["bases"])
+
+
+def year_legal_bases(year: EmulationYear) -> list[str]:
+    """The year's own legal bases (empty: it follows the law in force on each letter's date); one query."""
+    return AwardYearSettings.objects.filter(year=year).values_list("legal_bases", flat=True).first() or []
+
+
+def legal_bases_for(year: EmulationYear, day: datetime.date) -> list[str]:
+    """What a submission of the year dated `day` cites: the year's own list, else the law in force that day."""
+    return year_legal_bases(year) or legal_bases_in_force(day)
+
+
+def legal_bases_reference_day(year: EmulationYear) -> datetime.date:
+    """The day whose law the year's settings page shows as the default: the year's last day (its letters are
+    written at the year-end conference)."""
+    return datetime.date(year.year, 12, 31)

@@ -43,12 +43,15 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Say whether the province approved the proposal.")},
     )
-    # Not required here: the service says when they are needed (an approval needs both).
+    # Not required here: the service says when they are needed (an approval needs the number and the date, a refusal
+    # its reason, and both the number and the date if the province issued a decision saying so).
     number = forms.CharField(
         label=_("Decision number"),
         max_length=50,
         required=False,
-        help_text=_("As written on the decision, e.g. 2156/QĐ-UBND."),
+        help_text=_(
+            "As written on the decision, e.g. 2156/QĐ-UBND. Not approved: only if the province issued a decision."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date = forms.DateField(
@@ -57,7 +60,13 @@ class DecisionForm(forms.Form):
         widget=DateInput(),
         error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 15/12/2020.")},
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Not approved: the reason, which the unit is told. Approved: an optional note."),
+    )
 
     @classmethod
     def initial_for(cls, proposal: Proposal) -> dict:

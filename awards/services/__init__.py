@@ -1,6 +1,7 @@
 """Every write of the awards app, one transaction and one audit row each: `ballots` (award kinds, creating
 ballots), `counting` (the lifecycle, casting, counting, run-offs, publishing), `proposals` (the election's
-override, dossiers, the province's decisions). Callers use `awards.services.<name>`."""
+override, dossiers, the province's decisions), `year_settings` (the legal bases the year's submissions cite).
+Callers use `awards.services.<name>`."""
 
 from .ballots import (
     DEFAULT_KINDS,
@@ -29,6 +30,7 @@ from .proposals import (
     proposal_decide,
     proposal_submit,
 )
+from .year_settings import legal_bases_set
 
 __all__ = [
     "DEFAULT_KINDS",
@@ -50,6 +52,7 @@ __all__ = [
     "dossier_upload",
     "election_candidates",
     "election_override",
+    "legal_bases_set",
     "proposal_decide",
     "proposal_submit",
 ]

@@ -198,7 +198,9 @@ def ballot_close(*, ballot: Ballot, by) -> Ballot:
 def ballot_record_paper(
     *, ballot: Ballot, issued: int, returned: int, invalid: int, votes: dict[int, int], by
 ) -> Ballot:
-    """The vote-counting committee's figures for a paper ballot, entered by the leader after the close."""
+    """The vote-counting committee's figures for a paper ballot, entered by the leader after the close. Where the
+    bloc forbids voting for oneself (as `ballot_cast` refuses online), a candidate whose unit was present had at most
+    one approval from each other unit present, so at most min(valid papers, units present − 1)."""
     ensure_can(by, "awards.ballot.manage", ballot.year)
     ballot = _locked(ballot)
     if ballot.method != BallotMethod.PAPER:
@@ -225,12 +227,23 @@ def ballot_record_paper(
     candidates = list(ballot.candidates.select_related("unit"))
     if set(votes) != {c.pk for c in candidates}:
         errors.append(_("Enter the number of approvals for every candidate."))
+    present_units = (
+        set() if ballot.allow_self_vote else set(ballot.voters.filter(present=True).values_list("unit_id", flat=True))
+    )
     for c in candidates:
         n = votes.get(c.pk, 0)
         if n < 0 or n > valid:
             errors.append(
                 _("%(unit)s: %(votes)s approvals are impossible with %(valid)s valid ballot papers.")
-                % {"unit": c.unit.short_name, "votes": n, "valid": valid}
+                % {"unit": c.unit.name, "votes": n, "valid": valid}
+            )
+        elif c.unit_id in present_units and n > present - 1:
+            errors.append(
+                _(
+                    "%(unit)s: %(votes)s approvals are impossible: a unit may not vote for itself, so at most the "
+                    "%(others)s other units present approved it."
+                )
+                % {"unit": c.unit.name, "votes": n, "others": present - 1}
             )
     if sum(votes.values()) > valid * ballot.quota:
         errors.append(

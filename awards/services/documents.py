@@ -1,12 +1,18 @@
 """The awards app's official documents as kinds of the one lifecycle (core/documents/lifecycle.py): the year's
 vote-count minutes (Biên bản kiểm phiếu, register BB) and each proposal's submission letter (Tờ trình, register
 TTr). Their text is built from the ballots (awards/documents.py), so they have no editor: the leader unit reads the
-preview and issues them, which numbers them in the bloc's register and freezes them; a correction reopens one as
-its next revision under the same number. Before its first issue or rendering a document has no row: its page
-shows the text as it stands (`stored` creates the row when a file is asked for)."""
+preview and issues them with their date (the issue form's, by default the conference's day for the minutes and the
+ballot's publication day for a letter), which numbers them in the register of that date's year and freezes them; a
+correction reopens one as its next revision under the same number. Before its first issue or rendering a document
+has no row: its page shows the text as it stands (`stored` creates the row when a file is asked for)."""
 
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,10 +23,12 @@ from core.documents.records import DocumentStatus
 
 from .. import documents as texts
 from ..models import Proposal, SubmissionLetter, VoteCountMinutes
+from ..selectors import legal_bases_for
 
 
 class AwardsKind(IssuedKind):
     register = Register(next_number=register_next_number, take=register_take)
+    issue_fields = ("dated",)  # the leader dates the document when issuing it
     corrections = REVISE
     issued_status = DocumentStatus.ISSUED
     draft_status = DocumentStatus.DRAFT
@@ -41,6 +49,32 @@ class AwardsKind(IssuedKind):
         taken, whose version the issue then checks)."""
         if record.pk is None:
             record.pk = store(self, self.scope(record)).pk
+
+    def default_day(self, record: Model) -> datetime.date:
+        """The document's date until it is issued with one."""
+        raise NotImplementedError
+
+    def document_day(self, record: Model) -> datetime.date:
+        return record.dated or self.default_day(record)
+
+    def emulation_year(self, record: Model) -> EmulationYear:
+        return record.year
+
+    def issue_values(self, record: Model, values: dict[str, Any]) -> dict[str, Any]:
+        """The date the issue form gives (without one: the date it was issued with before, else the default), never
+        later than today nor before the year the document is about."""
+        day = values.get("dated") or self.document_day(record)
+        year = self.emulation_year(record).year
+        if day > timezone.localdate():
+            raise ValidationError({"dated": _("The date of the document cannot be later than today.")})
+        if day.year < year:
+            raise ValidationError(
+                {
+                    "dated": _("The date of the document cannot be before the year %(year)s it is about.")
+                    % {"year": year}
+                }
+            )
+        return {"dated": day}
 
 
 class VoteCountMinutesKind(AwardsKind):
@@ -80,8 +114,11 @@ class VoteCountMinutesKind(AwardsKind):
             ]
         return []
 
+    def default_day(self, record: VoteCountMinutes) -> datetime.date:
+        return texts.minutes_day(record.year, texts.minutes_ballots(record.year, record))
+
     def register_year(self, record: VoteCountMinutes) -> int:
-        return texts.minutes_day(record.year, texts.minutes_ballots(record.year, record)).year
+        return self.document_day(record).year
 
     def register_title(self, record: VoteCountMinutes) -> str:
         return f"Biên bản kiểm phiếu năm {record.year.year}"
@@ -128,8 +165,20 @@ class SubmissionLetterKind(AwardsKind):
     def bloc(self, record: SubmissionLetter):
         return record.proposal.award_kind.year.bloc
 
+    def emulation_year(self, record: SubmissionLetter) -> EmulationYear:
+        return record.proposal.award_kind.year
+
+    def default_day(self, record: SubmissionLetter) -> datetime.date:
+        return texts.submission_day(record.proposal)
+
+    def issue_values(self, record: SubmissionLetter, values: dict[str, Any]) -> dict[str, Any]:
+        """The date, and the legal bases in force on it, which the issued letter keeps citing."""
+        stored = super().issue_values(record, values)
+        stored["legal_bases"] = legal_bases_for(self.emulation_year(record), stored["dated"])
+        return stored
+
     def register_year(self, record: SubmissionLetter) -> int:
-        return texts.submission_day(record.proposal).year
+        return self.document_day(record).year
 
     def register_title(self, record: SubmissionLetter) -> str:
         proposal = record.proposal

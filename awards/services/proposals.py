@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from blocs.models import EmulationYear, Unit
+from blocs.models import EmulationYear, Person, Unit
 from blocs.services import notify_unit, year_open_next
 from core.audit import audit
 from core.i18n import later
+from core.notifications import notify
 from core.permissions import ensure_can
 
 from ..enums import (
@@ -90,8 +91,33 @@ def dossier_upload(*, proposal: Proposal, part: str, upload, by) -> DossierFile:
     return item
 
 
+def _notify_board(proposal: Proposal) -> None:
+    """Tell each board staff of the bloc's province that the dossier arrived, with a link to it."""
+    year = proposal.award_kind.year
+    bloc = year.bloc
+    users = [p.user for p in Person.objects.filter(board_province_id=bloc.province_id).select_related("user")]
+    if not users:
+        return
+    notify(
+        users=users,
+        title=later(
+            gettext_noop("Dossier received: %(unit)s, %(kind)s"), unit=proposal.unit.name, kind=proposal.award_kind.name
+        ),
+        body=later(
+            gettext_noop("%(bloc)s sent the dossier proposing %(unit)s for the %(kind)s, %(year)s."),
+            bloc=bloc.name,
+            unit=proposal.unit.name,
+            kind=proposal.award_kind.name,
+            year=year.year,
+        ),
+        link=reverse("awards:proposal-detail", kwargs={"slug": bloc.slug, "year": year.year, "pk": proposal.pk}),
+        dedupe_key=f"awards.proposal.submitted:{proposal.pk}",
+    )
+
+
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by) -> Proposal:
+    """The leader sends a complete dossier to the board, whose staff are told (in the app and by e-mail)."""
     year = proposal.award_kind.year
     ensure_can(by, "awards.dossier.manage", year)
     proposal = Proposal.objects.select_for_update().select_related("award_kind__year__bloc", "unit").get(pk=proposal.pk)
@@ -105,6 +131,7 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     proposal.status, proposal.submitted_at, proposal.submitted_by = ProposalStatus.SUBMITTED, timezone.now(), by
     proposal.save()
     audit(by, "awards.proposal.submitted", proposal)
+    _notify_board(proposal)
     return proposal
 
 
@@ -112,26 +139,35 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
 def proposal_decide(
     *, proposal: Proposal, approved: bool, number: str, date: datetime.date | None, note: str = "", by
 ) -> Proposal:
-    """The board records the province's decision on a proposal: approved or not, with the decision's number
-    and date. A recorded decision may be corrected; every version stays in the audit log."""
+    """The board records the province's decision on a proposal: approved, with the decision's number and date; or
+    not approved, with the reason (`note`) and, when the province issued a decision saying so, its number and date
+    (both or neither). A recorded decision may be corrected; every version stays in the audit log."""
     year = proposal.award_kind.year
     ensure_can(by, "awards.decision.record", year)
     proposal = Proposal.objects.select_for_update().select_related("award_kind__year__bloc", "unit").get(pk=proposal.pk)
     if proposal.status == ProposalStatus.PREPARING:
         raise ValidationError(_("The leader has not sent this dossier yet."))
     errors = {}
-    number = number.strip()
-    if approved and not number:
+    number, note = number.strip(), note.strip()
+    # A decision has both a number and a date: an approval always, a refusal when the province issued one.
+    if (approved or date is not None) and not number:
         errors["number"] = _("Enter the number of the province's decision.")
-    if approved and date is None:
+    if (approved or number) and date is None:
         errors["date"] = _("Enter the date of the province's decision.")
+    if not approved and not note:
+        errors["note"] = _("Give the reason the province did not approve the proposal.")
     if date is not None and date > timezone.localdate():
         errors["date"] = _("The decision's date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    old = {"status": proposal.status, "number": proposal.decision_number, "date": str(proposal.decision_date or "")}
+    old = {
+        "status": proposal.status,
+        "number": proposal.decision_number,
+        "date": str(proposal.decision_date or ""),
+        "note": proposal.decision_note,
+    }
     proposal.status = ProposalStatus.APPROVED if approved else ProposalStatus.REJECTED
-    proposal.decision_number, proposal.decision_date, proposal.decision_note = number, date, note.strip()
+    proposal.decision_number, proposal.decision_date, proposal.decision_note = number, date, note
     proposal.decided_at, proposal.decided_by = timezone.now(), by
     proposal.save()
     audit(
@@ -139,15 +175,16 @@ def proposal_decide(
         "awards.proposal.decided",
         proposal,
         old=old,
-        new={"status": proposal.status, "number": number, "date": str(date or "")},
+        new={"status": proposal.status, "number": number, "date": str(date or ""), "note": note},
     )
     link = reverse("awards:proposals", kwargs={"slug": year.bloc.slug, "year": year.year})
     notify_unit(
         proposal.unit,
         title=later(gettext_noop("The province's decision: %(kind)s"), kind=proposal.award_kind.name),
         body=later(
-            gettext_noop("Approved, decision %(number)s.") if approved else gettext_noop("Not approved."),
+            gettext_noop("Approved, decision %(number)s.") if approved else gettext_noop("Not approved: %(reason)s"),
             number=number,
+            reason=note,
         ),
         link=link,
         key=f"awards.proposal.decided:{proposal.pk}:{proposal.status}:{number}",

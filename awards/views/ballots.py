@@ -123,6 +123,7 @@ def ballot_index(request, slug, year):
         "member_count": len(members),
         "may_manage": may_manage,
         "may_override": can(user, "awards.election.override", emulation_year),
+        "may_edit_bases": can(user, "awards.legal_bases.edit", emulation_year),
         "ranking_published": ranking_published,
         "has_election": has_election,
         "anything_to_create": has_election is False or any(not k.has_ballot for k in kinds),

@@ -1,8 +1,9 @@
 """Pages of the awards app's official documents, kinds of the one lifecycle (awards/services/documents.py): the
 year's vote-count minutes and each proposal's submission letter, each a page with its preview, the issue card
 (the leader unit), the correction (new version) and its PDF/DOCX files. What every issued document's pages share
-is core/documents/views.py."""
+is core/documents/views.py; the issue card here also asks the document's date (`DatedIssueForm`)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
@@ -11,23 +12,51 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from blocs.forms import DateInput
 from blocs.shortcuts import year_or_404
 from core.documents import views as documents
 from core.documents.forms import IssueForm
 from core.documents.views import known_format
-from core.permissions import ensure_can
+from core.permissions import can, ensure_can
 
 from ..documents import minutes_ballots
 from ..models import Proposal
 from ..services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES, store
 
 
-class MinutesIssueForm(IssueForm):
+class DatedIssueForm(IssueForm):
+    """The number, and the date the document bears (the kind's `issue_values` checks it)."""
+
+    issue_fields = ("dated",)
+
+    # Empty, as the number: the suggested one (the date the preview shows).
+    dated = forms.DateField(
+        label=gettext_lazy("Date of the document"),
+        required=False,
+        help_text=gettext_lazy(
+            "dd/mm/yyyy, written under the national motto (empty: the date suggested); the number is taken in the "
+            "register of this date's year."
+        ),
+        widget=DateInput(),
+        error_messages={"invalid": gettext_lazy("Enter the date as dd/mm/yyyy, e.g. 05/11/2020.")},
+    )
+
+
+class MinutesIssueForm(DatedIssueForm):
     register_help = gettext_lazy("Suggested: the next free number of the bloc's register of minutes (BB) this year.")
 
 
-class LetterIssueForm(IssueForm):
+class LetterIssueForm(DatedIssueForm):
     register_help = gettext_lazy("Suggested: the next free number of the bloc's register of submissions (TTr).")
+
+
+def _dated_form(kind, form_class, record):
+    """`form_class` whose new form suggests the date the document bears now (what the preview shows)."""
+
+    def new_form(*args, initial=None, **kwargs):
+        return form_class(*args, initial={**(initial or {}), "dated": kind.document_day(record)}, **kwargs)
+
+    return new_form
 
 
 def _render(request, kind, scope, fmt):
@@ -46,8 +75,9 @@ def _render(request, kind, scope, fmt):
 
 
 def _minutes_page(request, emulation_year, record, *, issue_form=None):
+    form_class = _dated_form(VOTE_COUNT_MINUTES, MinutesIssueForm, record)
     context = documents.document_context(
-        request, VOTE_COUNT_MINUTES, emulation_year, record, issue_form=issue_form, form_class=MinutesIssueForm
+        request, VOTE_COUNT_MINUTES, emulation_year, record, issue_form=issue_form, form_class=form_class
     )
     context["ballots"] = minutes_ballots(emulation_year, record) if record is not None else []
     return render(request, VOTE_COUNT_MINUTES.templates["page"], context)
@@ -102,9 +132,11 @@ def _proposal(slug, year, pk) -> Proposal:
 
 
 def _letter_page(request, proposal, record, *, issue_form=None):
+    form_class = _dated_form(SUBMISSION_LETTER, LetterIssueForm, record)
     context = documents.document_context(
-        request, SUBMISSION_LETTER, proposal, record, issue_form=issue_form, form_class=LetterIssueForm
+        request, SUBMISSION_LETTER, proposal, record, issue_form=issue_form, form_class=form_class
     )
+    context["may_edit_bases"] = can(request.user, "awards.legal_bases.edit", proposal.award_kind.year)
     return render(request, SUBMISSION_LETTER.templates["page"], context)
 
 

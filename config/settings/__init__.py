@@ -272,6 +272,29 @@ BLOC_SETTING_DEFAULTS = {
     "overdue_reminder_days": 3,
 }
 
+# The law on emulation and commendation in force from each date: the legal bases (căn cứ) a bloc's submission
+# (tờ trình) cites unless its year sets its own (awards.AwardYearSettings). Each entry applies from its date until
+# the next one; a date before the first takes the first.
+AWARDS_LEGAL_BASES = [
+    {
+        "from": "2017-09-15",
+        "bases": [
+            "Căn cứ Luật Thi đua, Khen thưởng ngày 26/11/2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, "
+            "Khen thưởng ngày 14/6/2005 và ngày 16/11/2013;",
+            "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều "
+            "của Luật Thi đua, khen thưởng;",
+        ],
+    },
+    {
+        "from": "2024-01-01",
+        "bases": [
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;",
+            "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số "
+            "điều của Luật Thi đua, khen thưởng;",
+        ],
+    },
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

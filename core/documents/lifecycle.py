@@ -11,7 +11,7 @@ register belongs to the app that keeps it (`blocs`, which core does not import):
 of two functions. The kind's pages share the views of `core/documents/views.py` and the templates
 `core/document_page.html` and `core/document_editor.html`.
 
-    issue(kind, record, *, number, by, expected_version=None) -> record     (ban hành)
+    issue(kind, record, *, number, by, expected_version=None, values=None) -> record  (ban hành)
     new_version(kind, record, *, by) -> record                              (the next revision, or the new row)
     save_draft(kind, record, *, expected_version, by) -> record             (the editor's save, single-form kinds)
     ensure_editable(kind, record, by)                                       (the right to edit, and "issued is frozen")
@@ -89,6 +89,7 @@ class IssuedKind:
     issued_status: str = "issued"
     draft_status: str = "draft"
     required: dict[str, Promise] = {}  # fields issuing needs -> their labels
+    issue_fields: tuple[str, ...] = ()  # fields the issue form sets on the record (e.g. the document's date)
     clean_exclude: tuple[str, ...] = ("number", "issued_by", "updated_by", "year")
     saved_fields: tuple[str, ...] | None = None  # what a draft's save writes (None: every field)
     stale_class: type[StaleEdit] = StaleEdit
@@ -176,6 +177,12 @@ class IssuedKind:
         """Why the record cannot be issued now (empty: it can): by default, the required fields left empty."""
         missing = self.missing(record)
         return [self.incomplete % {"fields": ", ".join(missing)}] if missing else []
+
+    def issue_values(self, record: Model, values: dict[str, Any]) -> dict[str, Any]:
+        """What issuing stores on the record besides its number: by default the issue form's `values` (of
+        `issue_fields`). A kind may fill a default for a value not given, add what issuing fixes, or refuse a value
+        with a ValidationError naming its field; the problems and the register then read the record with them."""
+        return {name: values[name] for name in self.issue_fields if name in values}
 
     def before_issue(self, record: Model, by) -> None:
         """What issuing needs done first, in its transaction (e.g. the covenant issued straight from its defaults is
@@ -277,18 +284,34 @@ def save_draft(kind: IssuedKind, record: Model, *, expected_version: int | None,
 
 
 @transaction.atomic
-def issue(kind: IssuedKind, record: Model, *, number: int | None = None, by, expected_version: int | None = None):
+def issue(
+    kind: IssuedKind,
+    record: Model,
+    *,
+    number: int | None = None,
+    by,
+    expected_version: int | None = None,
+    values: dict[str, Any] | None = None,
+):
     """Ban hành: refused when already issued, when the page was read before a change (`expected_version`, the
     lock's version the page's form carries; None: not asked) or while the kind has problems with it (its required
     fields, its own rules); then the number is taken in the register for the year of the document's date (the
     one given, or the next free one), unless the record kept it from an earlier issue, and the record is frozen.
-    The lock's version moves on: an editor opened before the issue is stale now."""
+    `values` are the issue form's own fields (the kind's `issue_fields`, e.g. the document's date), stored with
+    the issue as the kind's `issue_values` says. The lock's version moves on: an editor opened before the issue is
+    stale now."""
+    unknown = set(values or {}) - set(kind.issue_fields)
+    if unknown:
+        raise ValueError(f"{kind.name} is not issued with {sorted(unknown)}")
     ensure_can(by, kind.edit_action, kind.scope(record))
     kind.before_issue(record, by)
     locked = kind.lock(record)
     if locked.is_issued:
         raise ValidationError(kind.already_issued)
     check_version(_lock_version(kind, locked), expected_version, kind.stale_class(kind.stale_issue))
+    stored = kind.issue_values(locked, values or {})
+    for name, value in stored.items():
+        setattr(locked, name, value)
     problems = kind.issue_problems(locked)
     if problems:
         raise ValidationError(problems)
@@ -307,7 +330,7 @@ def issue(kind: IssuedKind, record: Model, *, number: int | None = None, by, exp
     locked.issued_at = timezone.now()
     locked.issued_by = by
     setattr(locked, kind.version_field, _lock_version(kind, locked) + 1)
-    locked.save(update_fields=["number", *changed, "issued_at", "issued_by", kind.version_field, "updated_at"])
+    locked.save(update_fields=["number", *changed, *stored, "issued_at", "issued_by", kind.version_field, "updated_at"])
     kind.after_issue(locked, by)
     data = {"number": locked.number_text}
     if kind.corrections == REVISE:

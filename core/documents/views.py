@@ -165,6 +165,7 @@ def issue_view(request, kind: lifecycle.IssuedKind, scope, *, form_class, page: 
                 record,
                 number=form.cleaned_data["number"],
                 expected_version=form.cleaned_data.get("version"),
+                values=form.issue_values(),
                 by=request.user,
             )
         except ValidationError as error:

@@ -259,11 +259,14 @@ def test_the_minutes_state_the_meeting_the_rules_the_counts_and_the_conclusions(
         "số phiếu phát ra: 08; số phiếu thu về: 08; số phiếu hợp lệ: 07; số phiếu không hợp lệ: 01",
         "số phiếu đồng ý tối thiểu để đạt: 05 phiếu",
         "Bỏ phiếu lại (lần 2) đề nghị Chủ tịch UBND tỉnh tặng Bằng khen",
-        "Khối thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho: Công an tỉnh (7/8 phiếu, đạt 87,5%).",
-        "Khối thống nhất đề nghị Chủ tịch UBND tỉnh tặng Bằng khen cho: Thanh tra tỉnh (7/8 phiếu, đạt 87,5%); "
-        "Viện Kiểm sát nhân dân tỉnh (6/8 phiếu, đạt 75%); Bộ Chỉ huy Quân sự tỉnh (6/8 phiếu, đạt 75%).",
-        "Đơn vị Trưởng khối năm 2021: Công an tỉnh (7/8 phiếu, đạt 87,5%).",
-        "Đơn vị Phó Trưởng khối năm 2021: Tòa án nhân dân tỉnh (6/8 phiếu, đạt 75%).",
+        "Khối thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho: Công an tỉnh Tuyên Quang (7/8 phiếu, đạt 87,5%).",
+        "Khối thống nhất đề nghị Chủ tịch UBND tỉnh tặng Bằng khen cho: Thanh tra tỉnh Tuyên Quang (7/8 phiếu, đạt "
+        "87,5%); Viện Kiểm sát nhân dân tỉnh Tuyên Quang (6/8 phiếu, đạt 75%); Bộ Chỉ huy Quân sự tỉnh Tuyên Quang "
+        "(6/8 phiếu, đạt 75%).",
+        "Đơn vị được giới thiệu theo thứ tự luân phiên: Công an tỉnh Tuyên Quang (Trưởng khối); Tòa án nhân dân "
+        "tỉnh Tuyên Quang (Phó Trưởng khối).",
+        "Đơn vị Trưởng khối năm 2021: Công an tỉnh Tuyên Quang (7/8 phiếu, đạt 87,5%).",
+        "Đơn vị Phó Trưởng khối năm 2021: Tòa án nhân dân tỉnh Tuyên Quang (6/8 phiếu, đạt 75%).",
         "Biên bản kết thúc vào hồi 16 giờ 45 phút cùng ngày",
     ):
         assert fact in text, fact
@@ -290,13 +293,13 @@ def test_each_ballot_has_its_table_of_results(minutes):
         for row in table
     ]
     assert rows.count(["STT", "Đơn vị", "Số phiếu đồng ý", "Tỷ lệ", "Kết quả"]) == 3
-    for row in (
-        ["1", "Công an tỉnh", "7", "87,5%", "Đạt"],
-        ["1", "Thanh tra tỉnh", "7", "87,5%", "Đạt"],
-        ["3", "Bộ Chỉ huy Quân sự tỉnh", "5", "62,5%", "Bằng phiếu – bỏ phiếu lại"],
-        ["4", "Sở Tư pháp", "5", "62,5%", "Bằng phiếu – bỏ phiếu lại"],
-        ["2", "Sở Tư pháp", "2", "25%", "Không đạt"],
-        ["1", "Công an tỉnh", "Trưởng khối", "7", "87,5%", "Đạt"],
+    for row in (  # every unit by its full name: the minutes are a signed record
+        ["1", "Công an tỉnh Tuyên Quang", "7", "87,5%", "Đạt"],
+        ["1", "Thanh tra tỉnh Tuyên Quang", "7", "87,5%", "Đạt"],
+        ["3", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "5", "62,5%", "Bằng phiếu – bỏ phiếu lại"],
+        ["4", "Sở Tư pháp tỉnh Tuyên Quang", "5", "62,5%", "Bằng phiếu – bỏ phiếu lại"],
+        ["2", "Sở Tư pháp tỉnh Tuyên Quang", "2", "25%", "Không đạt"],
+        ["1", "Công an tỉnh Tuyên Quang", "Trưởng khối", "7", "87,5%", "Đạt"],
     ):
         assert row in rows, row
 
@@ -324,7 +327,7 @@ def test_the_minutes_docx_has_the_header_the_tables_and_both_signatures(minutes)
     assert len(ballots) == 4
     assert [[c.text for c in row.cells] for row in ballots[0].rows] == [
         ["STT", "Đơn vị", "Số phiếu đồng ý", "Tỷ lệ", "Kết quả"],
-        ["1", "Công an tỉnh", "7", "87,5%", "Đạt"],
+        ["1", "Công an tỉnh Tuyên Quang", "7", "87,5%", "Đạt"],
     ]
     assert [c.text.strip() for c in footer.rows[0].cells] == ["THƯ KÝ", "TRƯỞNG BAN KIỂM PHIẾU"]
     assert {run.font.name for p in word.paragraphs for run in p.runs} == {"Times New Roman"}
@@ -368,7 +371,8 @@ def test_the_submission_asks_for_the_award_on_the_unit_s_score_rank_and_vote(sub
         "Căn cứ Nghị định số 91/2017/NĐ-CP",  # the law in force on 05/11/2020
         "tại Hội nghị tổng kết công tác thi đua, khen thưởng năm 2020 ngày 05/11/2020",
         "đề nghị UBND tỉnh tặng Cờ thi đua năm 2020 cho: Công an tỉnh Tuyên Quang",
-        "đạt tổng số 96 điểm, xếp thứ 1/8 đơn vị thành viên của Khối, xếp loại Xuất sắc;",
+        "Năm 2020, Công an tỉnh Tuyên Quang đạt tổng số 96 điểm, xếp thứ 1/8 đơn vị thành viên của Khối, xếp loại "
+        "Xuất sắc;",
         "được 7/8 đơn vị thành viên bỏ phiếu đồng ý, đạt 87,5% (Quy chế của Khối yêu cầu trên 50%)",
         "- Như trên;",
         "- Lưu: VT, TTr.",
@@ -739,7 +743,9 @@ def test_the_minutes_page_frames_the_preview_and_offers_both_files(voted, client
     assert _url("awards:minutes-render", voted, "pdf") in html and _url("awards:minutes-render", voted, "docx") in html
     preview = client.get(_url("awards:minutes-preview", voted))
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
-    assert "Khối thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho: Công an tỉnh" in preview.content.decode()
+    assert (
+        "Khối thống nhất đề nghị UBND tỉnh tặng Cờ thi đua cho: Công an tỉnh Tuyên Quang (" in preview.content.decode()
+    )
 
 
 def test_a_render_is_queued_and_listed_with_its_progress(voted, client):

@@ -21,7 +21,7 @@ from awards import services
 from awards.enums import DossierPart, ProposalStatus
 from awards.models import AwardKind, DossierFile, Proposal
 from awards.urls import dossiers as urls_dossiers
-from core.models import AuditLog
+from core.models import AuditLog, Notification
 from tests.factories import ProvinceFactory, board_of
 
 Y = {"slug": "ktdnc", "year": 2020}
@@ -354,6 +354,27 @@ def test_sending_a_complete_dossier(bloc2020, proposal, client_as):
     assert (page.context["may_manage"], page.context["upload_form"]) == (False, None)  # frozen once sent
 
 
+def test_sending_the_dossier_tells_each_board_staff_of_the_province(bloc2020, proposal, client_as):
+    colleague = board_of(bloc2020.year.bloc.province, email="ban.tdkt2@example.vn")
+    board_of(ProvinceFactory(name="Hà Giang", code="HG"))  # another province's board hears nothing
+    upload_file(proposal, bloc2020.leader)
+
+    client_as(bloc2020.leader).post(url("proposal-submit", pk=proposal.pk))
+
+    told = Notification.objects.filter(dedupe_key__startswith="awards.proposal.submitted:").order_by("recipient_id")
+    assert [(n.recipient, n.link) for n in told] == [
+        (bloc2020.board, url("proposal-detail", pk=proposal.pk)),
+        (colleague, url("proposal-detail", pk=proposal.pk)),
+    ]
+    with translation.override("vi"):
+        expected = gettext("Dossier received: %(unit)s, %(kind)s") % {
+            "unit": "Công an tỉnh Tuyên Quang",
+            "kind": "Cờ thi đua của UBND tỉnh",
+        }
+    assert told[0].title == expected
+    assert "Khối thi đua Nội chính tỉnh Tuyên Quang" in told[0].body
+
+
 def test_an_upload_after_sending_is_refused(bloc2020, sent, client_as):
     response = client_as(bloc2020.leader).post(
         url("dossier-upload", pk=sent.pk),
@@ -456,6 +477,57 @@ def test_a_recorded_decision_is_corrected_on_the_same_form(bloc2020, sent, clien
         "Chưa đủ điều kiện",
     )
     assert AuditLog.objects.filter(action="awards.proposal.decided").count() == 2
+
+
+def test_a_refusal_without_a_reason_is_named_and_nothing_recorded(bloc2020, sent, client_as):
+    response = client_as(bloc2020.board).post(
+        url("proposal-decide", pk=sent.pk), decision(approved="no", number="", date="", note="  ")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "note": [vi("Give the reason the province did not approve the proposal.")]
+    }
+    sent.refresh_from_db()
+    assert (sent.status, sent.decided_at) == (ProposalStatus.SUBMITTED, None)
+
+
+@pytest.mark.parametrize(
+    ("number", "date", "errors"),
+    [
+        ("2200/QĐ-UBND", "", {"date": "Enter the date of the province's decision."}),
+        ("", "20/01/2021", {"number": "Enter the number of the province's decision."}),
+    ],
+)
+def test_a_refusal_s_decision_has_both_its_number_and_its_date(bloc2020, sent, client_as, number, date, errors):
+    response = client_as(bloc2020.board).post(
+        url("proposal-decide", pk=sent.pk),
+        decision(approved="no", number=number, date=date, note="Chưa đủ điều kiện"),
+    )
+
+    assert response.context["form"].errors == {field: [vi(message)] for field, message in errors.items()}
+    sent.refresh_from_db()
+    assert sent.decided_at is None
+
+
+def test_a_refusal_is_recorded_with_its_reason_and_the_unit_is_told_why(bloc2020, sent, client_as):
+    response = client_as(bloc2020.board).post(
+        url("proposal-decide", pk=sent.pk),
+        decision(approved="no", number="2200/QĐ-UBND", date="20/01/2021", note="Chưa đủ điều kiện"),
+    )
+
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert (sent.status, sent.decision_number, sent.decision_date, sent.decision_note) == (
+        ProposalStatus.REJECTED,
+        "2200/QĐ-UBND",
+        datetime.date(2021, 1, 20),
+        "Chưa đủ điều kiện",
+    )
+    told = Notification.objects.get(
+        recipient=bloc2020.officers["CAT"], dedupe_key__startswith="awards.proposal.decided:"
+    )
+    assert told.body == vi("Not approved: %(reason)s") % {"reason": "Chưa đủ điều kiện"}
 
 
 # --- query counts --------------------------------------------------------------------------------------------

@@ -458,6 +458,45 @@ def test_impossible_paper_counts_are_refused(bloc2020):
         services.ballot_tally(ballot=ballot, by=w.leader)
 
 
+ALL_BUT_STP = [c for c in ALL if c != "STP"]
+ALL_BUT_CAT = [c for c in ALL if c != "CAT"]
+
+
+@pytest.mark.parametrize(
+    ("present", "invalid", "approvals", "refusal"),
+    [
+        # every paper approving Công an tỉnh, its own too
+        (ALL, 0, 8, "a unit may not vote for itself, so at most the 7 other units present approved it"),
+        # 7/7: seven units present, Công an tỉnh among them
+        (ALL_BUT_STP, 0, 7, "a unit may not vote for itself, so at most the 6 other units present approved it"),
+        (ALL, 0, 7, None),  # every other unit approves it
+        (ALL, 1, 7, None),  # 7 valid papers: the invalid one may be its own
+        (ALL_BUT_CAT, 0, 7, None),  # absent, it cast no paper: 7/7 is possible
+    ],
+)
+def test_paper_counts_respect_the_self_vote_rule(bloc2020, present, invalid, approvals, refusal):
+    w = bloc2020
+    ballot = services.ballot_close(ballot=flag_ballot(w, method=BallotMethod.PAPER, present=present), by=w.leader)
+    n = len(present)
+    record = {"issued": n, "returned": n, "invalid": invalid, "votes": {cand(ballot, "CAT"): approvals}}
+    if refusal:
+        with pytest.raises(ValidationError, match=refusal):
+            services.ballot_record_paper(ballot=ballot, by=w.leader, **record)
+        ballot.refresh_from_db()
+        assert (ballot.paper_returned, ballot.candidates.get().paper_votes) == (None, None)
+    else:
+        services.ballot_record_paper(ballot=ballot, by=w.leader, **record)
+        assert ballot.candidates.get().paper_votes == approvals
+
+
+def test_where_a_unit_may_vote_for_itself_every_paper_may_approve_it(bloc2020):
+    w = bloc2020
+    w.year.settings_override = {"allow_self_vote": True}
+    w.year.save()
+    ballot = paper(w, flag_ballot(w, method=BallotMethod.PAPER), {"CAT": 8})
+    assert outcomes(ballot) == {"CAT": (8, Outcome.ELECTED)}
+
+
 # --- ties and run-offs -----------------------------------------------------------------------------------
 
 
@@ -648,6 +687,12 @@ def test_proposal_dossier_and_the_provinces_decision(bloc2020):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError, match="cannot be in the future"):
         services.proposal_decide(proposal=proposal, approved=True, number="2156/QĐ-UBND", date=tomorrow, by=w.board)
+    with pytest.raises(ValidationError) as no_reason:
+        services.proposal_decide(proposal=proposal, approved=False, number="", date=None, note=" ", by=w.board)
+    assert no_reason.value.message_dict == {"note": ["Give the reason the province did not approve the proposal."]}
+    with pytest.raises(ValidationError) as half:
+        services.proposal_decide(proposal=proposal, approved=False, number="9/QĐ", date=None, note="x", by=w.board)
+    assert set(half.value.message_dict) == {"date"}
     services.proposal_decide(
         proposal=proposal, approved=True, number="2156/QĐ-UBND", date=datetime.date(2021, 1, 20), by=w.board
     )
