@@ -10,10 +10,12 @@ conference are events: they are dated, but nobody answers them.
 
 How a unit answers (`answers`): a file deadline (submissions.FILE_KINDS) by sending a first version of its report;
 the covenant deadline that way or by sending its covenant registration on the covenant page (blocs.covenant); the
-self-assessment by sending its sheet (scoring); compiling the results by the ranking published. The answer's time
-is the first one: the first version's submitted_at for a file or a sheet, the first version sent of the
-registration for the covenant (a correction sent later, or a returned report sent again, does not move it).
-Whichever way came first decides when a unit that did both answered.
+proposal dossiers' deadline that way or, for the year's leader unit, by sending every proposal's dossier to the
+board (awards: the year has proposals and none is still in preparation); the self-assessment by sending its sheet
+(scoring); compiling the results by the ranking published. The answer's time is the first one: the first
+version's submitted_at for a file or a sheet, the first version sent of the registration for the covenant (a
+correction sent later, or a returned report sent again, does not move it), the last dossier sent for the
+dossiers. Whichever way came first decides when a unit that did both answered.
 
 On time or late is measured against the unit's own due date (its extension, if it has one): for a file or a
 sheet it is the lateness stored with the first version (measured when it came in), for a registration and the
@@ -23,6 +25,8 @@ Where a unit stands (`State`, `obligation`): on time, late, extended (nothing ye
 running), missing (nothing, and its due date has passed), not due (nothing yet, the due date is ahead), not owed,
 or an event. A file the leader returned for correction and that was not sent again keeps its first answer (the
 board counts it as it came), and says so (`Obligation.returned`): the leader and the unit still have it to do.
+Until when a unit may still answer, late, is blocs.deadlines' rule (`Obligation.closes`: its due date plus the
+bloc's grace period), the one the services that take a file or a sheet enforce.
 """
 
 import datetime
@@ -31,10 +35,13 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from awards.enums import ProposalStatus
+from awards.models import Proposal
+from blocs import deadlines as closing
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import CovenantRegistration, Deadline, EmulationYear, Membership, Unit
 from blocs.selectors import memberships_in_year
@@ -44,7 +51,7 @@ from .enums import SubmissionStatus
 from .models import Extension, Submission, SubmissionVersion
 
 # How a unit answered.
-FILE, REGISTRATION, SHEET, RANKING = "file", "registration", "sheet", "ranking"
+FILE, REGISTRATION, SHEET, RANKING, DOSSIERS = "file", "registration", "sheet", "ranking", "dossiers"
 
 # Dated entries of the calendar that nobody answers.
 EVENT_KINDS = frozenset({DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE})
@@ -83,6 +90,10 @@ class Answer:
     def by_registration(self) -> bool:
         return self.via == REGISTRATION
 
+    @property
+    def by_dossiers(self) -> bool:
+        return self.via == DOSSIERS
+
 
 def with_first_answer(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
     """Submissions annotated with their first version's time (`first_at`, None: nothing sent) and lateness
@@ -119,6 +130,35 @@ def sent_registrations(
     }
 
 
+@dataclass(frozen=True)
+class DossiersSent:
+    """A year's proposal dossiers, all sent to the board: by which leader unit, and when the last one went."""
+
+    leader_id: int
+    at: datetime.datetime
+
+
+def dossiers_sent(year_ids: Iterable[int]) -> dict[int, DossiersSent]:
+    """Year pk → its dossiers sent, for the years that have proposals and none still in preparation (one query)."""
+    year_ids = set(year_ids)
+    if not year_ids:
+        return {}
+    rows = (
+        Proposal.objects.filter(award_kind__year_id__in=year_ids)
+        .values("award_kind__year_id", "award_kind__year__leader_id")
+        .annotate(
+            preparing=Count("pk", filter=Q(status=ProposalStatus.PREPARING)),
+            last=Max("submitted_at"),
+        )
+        .order_by()
+    )
+    return {
+        row["award_kind__year_id"]: DossiersSent(leader_id=row["award_kind__year__leader_id"], at=row["last"])
+        for row in rows
+        if not row["preparing"] and row["last"] is not None
+    }
+
+
 def _late_seconds(at: datetime.datetime, due: datetime.datetime) -> int:
     return max(0, math.ceil((at - due).total_seconds()))
 
@@ -146,15 +186,18 @@ def answers(
     registrations: dict[tuple[int, int], datetime.datetime] | None = None,
     extensions: dict[tuple[int, int], Extension] | None = None,
     sheets: Iterable[Sheet] | None = None,
+    dossiers: dict[int, DossiersSent] | None = None,
 ) -> dict[tuple[int, int], Answer]:
     """(deadline pk, unit pk) → the unit's first answer, for every pair of these deadlines that has one (the
     ranking, which answers the compiling deadline, is `ranking_answer`'s).
 
-    At most four queries whatever the number of deadlines and units, fewer when the caller has already loaded
+    At most five queries whatever the number of deadlines and units, fewer when the caller has already loaded
     `submissions` (rows of `with_first_answer` over these deadlines), `registrations` (`sent_registrations` of
-    their years), `extensions` ((deadline pk, unit pk) → Extension) or `sheets` (rows of `with_first_sending` of
-    their years); `unit_ids` keeps those units only. The registrations are read only when a covenant deadline
-    is among the deadlines, the sheets only with a self-assessment deadline, the extensions only with either."""
+    their years), `extensions` ((deadline pk, unit pk) → Extension), `sheets` (rows of `with_first_sending` of
+    their years) or `dossiers` (`dossiers_sent` of their years); `unit_ids` keeps those units only. The
+    registrations are read only when a covenant deadline is among the deadlines, the sheets only with a
+    self-assessment deadline, the dossiers only with a dossiers' deadline, the extensions only with one of
+    these."""
     wanted = None if unit_ids is None else set(unit_ids)
     by_pk = {d.pk: d for d in deadlines}
     found: dict[tuple[int, int], Answer] = {}
@@ -170,22 +213,35 @@ def answers(
 
     covenants = [d for d in deadlines if d.kind == DeadlineKind.COVENANT]
     self_assessments = [d for d in deadlines if d.kind == DeadlineKind.SELF_ASSESSMENT]
-    if not covenants and not self_assessments:
+    dossier_deadlines = [d for d in deadlines if d.kind == DeadlineKind.AWARD_DOSSIER]
+    if not covenants and not self_assessments and not dossier_deadlines:
         return found
     if covenants and registrations is None:
         registrations = sent_registrations({d.year_id for d in covenants})
+    if dossier_deadlines and dossiers is None:
+        dossiers = dossiers_sent({d.year_id for d in dossier_deadlines})
+    # The dossiers answer their deadline for the leader unit that sends them, when that unit owes it.
+    sent_dossiers = [
+        (deadline, sent)
+        for deadline in dossier_deadlines
+        if (sent := (dossiers or {}).get(deadline.year_id)) is not None
+        and (wanted is None or sent.leader_id in wanted)
+        and (deadline.audience != Audience.UNIT or deadline.unit_id == sent.leader_id)
+    ]
     if self_assessments and sheets is None:
         queryset = Sheet.objects.filter(year_id__in={d.year_id for d in self_assessments}, submitted_at__isnull=False)
         if wanted is not None:
             queryset = queryset.filter(unit_id__in=wanted)
         sheets = with_first_sending(queryset.only("pk", "year_id", "unit_id", "submitted_at", "is_late"))
     sheets = [] if sheets is None else [s for s in sheets if s.submitted_at is not None]
-    if not registrations and not sheets:
+    if not registrations and not sheets and not sent_dossiers:
         return found
     if extensions is None:
         extensions = {
             (e.deadline_id, e.unit_id): e
-            for e in Extension.objects.filter(deadline_id__in=[d.pk for d in covenants + self_assessments])
+            for e in Extension.objects.filter(
+                deadline_id__in=[d.pk for d in covenants + self_assessments + dossier_deadlines]
+            )
         }
 
     def due(deadline: Deadline, unit_id: int) -> datetime.datetime:
@@ -205,6 +261,13 @@ def answers(
             earlier = found.get((deadline.pk, unit_id))
             if earlier is None or registered.at < earlier.at:
                 found[deadline.pk, unit_id] = registered
+
+    for deadline, sent in sent_dossiers:
+        unit_id = sent.leader_id
+        answered = Answer(at=sent.at, late_seconds=_late_seconds(sent.at, due(deadline, unit_id)), via=DOSSIERS)
+        earlier = found.get((deadline.pk, unit_id))
+        if earlier is None or answered.at < earlier.at:
+            found[deadline.pk, unit_id] = answered
 
     for deadline in self_assessments:
         for sheet in sheets:
@@ -344,8 +407,16 @@ class Obligation:
         return self.answer.late_seconds if self.answer is not None and self.answered else 0
 
     @property
+    def closes(self) -> datetime.datetime:
+        """Until when the unit may still answer, late (blocs.deadlines: its due date plus the bloc's grace period);
+        reads the deadline's year."""
+        return closing.closes_at(self.deadline, extension_until=self.extended_until)
+
+    @property
     def url_name(self) -> str:
         """The page where the unit does what the deadline asks (it takes the bloc's slug and the year)."""
+        if self.answer is not None and self.answer.by_dossiers:
+            return "awards:proposals"
         return URL_NAMES.get(self.deadline.kind, "")
 
 
@@ -393,8 +464,8 @@ def unit_obligations(year: EmulationYear, unit: Unit, *, now: datetime.datetime 
     """Every deadline of the year, by due date, with where `unit` stands on it (NOT_OWED where it asks nothing of
     the unit), in at most eight queries whatever the number of deadlines: the calendar, the unit's membership,
     the following year's leader (with a deadline for the next leader), the unit's extensions, files, covenant
-    registration (with a covenant deadline), sheet (with a self-assessment deadline) and the ranking (with a
-    compiling deadline the unit owes)."""
+    registration (with a covenant deadline), sheet (with a self-assessment deadline), the ranking (with a
+    compiling deadline the unit owes) and the proposals (with a dossiers' deadline the unit owes: nine then)."""
     now = now or timezone.now()
     deadlines = list(year.deadlines.select_related("unit").order_by("due_at", "id"))
     if not deadlines:

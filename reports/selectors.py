@@ -80,7 +80,7 @@ class Cell:
     deadline: Deadline
     unit: Unit
     obligation: Obligation
-    closes: datetime.datetime
+    closes: datetime.datetime  # until when the unit may still send, late (blocs.deadlines)
     now: datetime.datetime
     extension: Extension | None = None
     submission: Submission | None = None
@@ -93,7 +93,7 @@ class Cell:
 
     @property
     def answer(self) -> Answer | None:
-        """The unit's first answer (obligations.answers), by a file or on the covenant page."""
+        """The unit's first answer (obligations.answers): a file, on the covenant page or the dossiers sent."""
         return self.obligation.answer
 
     @property
@@ -106,44 +106,90 @@ class Cell:
         return self.latest is None and self.answer is not None and self.answer.by_registration
 
     @property
+    def dossiers_sent(self) -> bool:
+        """Answered by sending every proposal's dossier to the board, and by no file."""
+        return self.latest is None and self.answer is not None and self.answer.by_dossiers
+
+    @property
+    def late(self) -> bool:
+        """Answered after the unit's due date: its first answer decides (a correction sent later, after a return,
+        does not make an answer that came in on time late)."""
+        return self.obligation.state == State.LATE
+
+    @property
+    def late_days(self) -> int:
+        return late_days(self.obligation.late_seconds)
+
+    @property
     def code(self) -> str:
         if self.latest is None:
             if self.registered:
-                return "registered_late" if self.answer.late else "registered"
-            return "missing" if self.obligation.state == State.MISSING else "none"
+                return "registered_late" if self.late else "registered"
+            if self.dossiers_sent:
+                return "dossiers_late" if self.late else "dossiers"
+            state = self.obligation.state
+            if state == State.MISSING:
+                return "missing"
+            return "extended" if state == State.EXTENDED else "none"
         if self.submission.status == SubmissionStatus.ACCEPTED:
             return "accepted"
         if self.submission.status == SubmissionStatus.RETURNED:
             return "returned"
-        return "late" if self.latest.late_seconds else "submitted"
+        return "late" if self.late else "submitted"
 
     @property
     def label(self) -> str:
         code = self.code
+        days = self.late_days
         if code in ("none", "missing"):
             return pgettext("report status", "Not submitted")
+        if code == "extended":
+            return pgettext("report status", "Extended to %(date)s") % {
+                "date": timezone.localtime(self.due).strftime("%d/%m/%Y")
+            }
         if code == "registered":
             return pgettext("report status", "Registered on the covenant page")
         if code == "registered_late":
-            days = late_days(self.answer.late_seconds)
             return npgettext(
                 "report status",
                 "Registered on the covenant page, late by %(n)d day",
                 "Registered on the covenant page, late by %(n)d days",
                 days,
             ) % {"n": days}
+        if code == "dossiers":
+            return pgettext("report status", "Dossiers sent to the board")
+        if code == "dossiers_late":
+            return npgettext(
+                "report status",
+                "Dossiers sent to the board, late by %(n)d day",
+                "Dossiers sent to the board, late by %(n)d days",
+                days,
+            ) % {"n": days}
         if code == "late":
-            days = late_days(self.latest.late_seconds)
-            return npgettext("report status", "Late by %(n)d day", "Late by %(n)d days", days) % {"n": days}
+            return self.late_text
         if code == "accepted":
             return pgettext("report status", "Accepted")
         if code == "returned":
             return pgettext("report status", "Returned for correction")
         return pgettext("report status", "Submitted")
 
+    @property
+    def late_text(self) -> str:
+        """ "Nộp muộn 2 ngày" for a late answer ("" on time)."""
+        if not self.late:
+            return ""
+        days = self.late_days
+        return npgettext("report status", "Late by %(n)d day", "Late by %(n)d days", days) % {"n": days}
+
+    @property
+    def late_badge(self) -> str:
+        """How late, where the label does not say it already (a late file accepted or returned)."""
+        return self.late_text if self.code in ("accepted", "returned") else ""
+
     # Colour is never alone: the label and an icon say the same.
     STYLES = {
         "none": ("secondary", "bi-dash-circle"),
+        "extended": ("info", "bi-calendar-plus"),
         "missing": ("danger", "bi-x-circle"),
         "submitted": ("primary", "bi-inbox"),
         "late": ("warning", "bi-clock-history"),
@@ -151,6 +197,8 @@ class Cell:
         "returned": ("danger", "bi-arrow-return-left"),
         "registered": ("success", "bi-pen"),
         "registered_late": ("warning", "bi-pen"),
+        "dossiers": ("success", "bi-send-check"),
+        "dossiers_late": ("warning", "bi-send-check"),
     }
 
     @property
@@ -162,11 +210,15 @@ class Cell:
         return self.STYLES[self.code][1]
 
     @property
+    def overdue(self) -> bool:
+        """Not done by the unit's due date: nothing sent, or returned for correction and not sent again."""
+        return not self.obligation.done and self.due < self.now
+
+    @property
     def late_or_missing(self) -> bool:
-        """What the leader's filter keeps: nothing usable yet (not sent, or returned), or sent late."""
-        if self.registered:
-            return self.answer.late
-        return self.code in ("none", "missing", "returned") or bool(self.latest and self.latest.late_seconds)
+        """What the leader's filter keeps: answered late, or not done by the due date (as the leader's dashboard
+        counts a deadline's late units)."""
+        return self.late or self.overdue
 
     @property
     def has_opened(self) -> bool:
@@ -242,8 +294,6 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
     extended = {(e.deadline_id, e.unit_id): e for e in extensions}
     # Who answered, and when: the files above, and the covenant registrations (one more query with a covenant).
     answered = answers(deadlines, unit_ids=wanted, submissions=by_key.values(), extensions=extended)
-    # closes_at's rule (the due date, or the extension's, plus the grace days), from what is loaded.
-    grace = datetime.timedelta(days=year.setting("late_submission_grace_days"))
     now = timezone.now()
     cells = {}
     for deadline in deadlines:
@@ -265,7 +315,7 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
                 deadline=deadline,
                 unit=known[pk],
                 obligation=state,
-                closes=state.due + grace,
+                closes=state.closes,  # blocs.deadlines: the due date, or the extension's, plus the grace days
                 now=now,
                 extension=extension,
                 submission=submission,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from blocs.deadlines import closes_at
 from blocs.models import EmulationYear, Unit
 from blocs.services import notify_unit
 from core import locking, pending
@@ -330,8 +331,10 @@ def _snapshot(sheet: Sheet) -> tuple[dict, Decimal]:
 def sheet_submit(
     *, sheet: Sheet, expected_version: int | None, by, at: datetime.datetime | None = None
 ) -> SheetVersion:
-    """Send the sheet to the reviewer. After its deadline the bloc's setting decides: accepted and marked
-    late, or refused. Each submission is kept as a version that never changes."""
+    """Send the sheet to the reviewer. After its due date (the unit's own entry in the calendar, its extension,
+    if it has one) it is accepted and marked late for the bloc's grace period, then refused until the leader
+    extends it (blocs.deadlines, the rule reports follow too). Each submission is kept as a version that never
+    changes."""
     ensure_can(by, "scoring.sheet.fill", sheet)
     at = at or timezone.now()
     year = sheet.year
@@ -340,8 +343,22 @@ def sheet_submit(
     # A correction the reviewer asked for is never refused for the deadline, and late only if the first
     # sending was.
     late = first.is_late if first is not None else (deadline is not None and at > deadline.due_at)
-    if first is None and late and year.setting("late_self_assessment") == "closed":
-        raise ValidationError(_("The self-assessment deadline has passed and this bloc accepts no late sheets."))
+    if first is None and late:
+        deadline.year = year  # the closing reads the year's settings
+        closed = closes_at(deadline)
+        if at > closed:
+            if year.setting("late_self_assessment") == "closed":
+                raise ValidationError(
+                    _("The self-assessment deadline has passed and this bloc accepts no late sheets.")
+                )
+            raise ValidationError(
+                _(
+                    "The self-assessment closed on %(date)s (late sheets are taken only during the bloc's grace "
+                    "period after the due date); the leader unit can extend it for your unit."
+                )
+                % {"date": timezone.localtime(closed).strftime("%d/%m/%Y %H:%M")},
+                code="closed",
+            )
     if deadline is not None and deadline.opens_at and at < deadline.opens_at:
         raise ValidationError(_("Self-assessment is not open yet."))
     leaves = _leaves(sheet)

@@ -1,8 +1,11 @@
 """Forms of the comment round: publishing a draft (the file and its section titles, one a line), a member's
-comment, and the leader's answer. The checks that matter live in conference.comments; these only shape input."""
+comment, the leader's answer, and a new comment window. The checks that matter live in conference.comments; these
+only shape input."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from blocs.forms import DateInput
 
 from ..services.comments import ANSWER_LABELS
 
@@ -40,3 +43,15 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the comment is declined: say why."),
     )
+
+
+class WindowForm(forms.Form):
+    """A new comment window, once the last one has closed: from now until the end of the day chosen."""
+
+    until = forms.DateField(
+        label=_("Comments taken until"),
+        widget=DateInput(),
+        help_text=_("The window opens now and closes at 23:59 on that day."),
+    )
+    # Where the leader set it from: the summary report's page or the draft-report page.
+    back = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -1,6 +1,7 @@
 """The comment round on the bloc's draft summary report (Lấy ý kiến góp ý dự thảo Báo cáo tổng kết của Khối):
-the leader publishes drafts, member units comment inside the calendar's window, the leader answers each comment;
-and the reads of the page."""
+the leader publishes drafts while the calendar's comment window is open, member units comment inside it, the
+leader answers each comment; once a window has closed, the leader sets a new one (a "Comment round" entry of the
+calendar) to send a draft again; and the reads of the page."""
 
 import datetime
 import io
@@ -14,7 +15,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
-from blocs.enums import DeadlineKind
+from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Person, Unit
 from blocs.roles import facts
 from blocs.selectors import members_in_year
@@ -138,6 +139,49 @@ def _ensure_window_open(year: EmulationYear, at: datetime.datetime) -> None:
         )
 
 
+def sending_problems(
+    year: EmulationYear, *, at: datetime.datetime | None = None, window: CommentWindow | bool | None = False
+) -> list[str]:
+    """Why a draft cannot be sent for comments at `at` (empty: it can): only while the calendar's comment window
+    is open, so that the member units can answer it and the report is not issued before they could. `window`:
+    comment_window(year, at=at) when the caller has it already."""
+    at = at or timezone.now()
+    if window is False:
+        window = comment_window(year, at=at)
+    if window is None:
+        return [
+            _("The calendar of %(year)s has no comment window yet: set one before sending the draft for comments.")
+            % {"year": year.year}
+        ]
+    state = window.state(at)
+    if state == NOT_OPEN:
+        return [
+            _("The comment window opens on %(start)s: send the draft for comments from then until %(end)s.")
+            % {"start": _minute(window.opens_at), "end": _minute(window.closes_at)}
+        ]
+    if state == CLOSED:
+        return [
+            _(
+                "The comment window closed on %(end)s: set a new window before sending the draft for comments, "
+                "so that the member units can answer it."
+            )
+            % {"end": _minute(window.closes_at)}
+        ]
+    return []
+
+
+def _ensure_sending_window(year: EmulationYear, at: datetime.datetime) -> None:
+    problems = sending_problems(year, at=at)
+    if problems:
+        raise ValidationError(problems, code="window")
+
+
+def may_set_window(year: EmulationYear, *, at: datetime.datetime | None = None) -> bool:
+    """Whether the leader may set a new comment window now: there is none, or the last one has closed."""
+    window = comment_window(year, at=at)
+    return window is None or window.state(at) == CLOSED
+
+
 # --- writes ---------------------------------------------------------------------------------------------
 
 
@@ -203,9 +247,10 @@ def _officers(units) -> list:
 
 @transaction.atomic
 def draft_publish(*, year: EmulationYear, upload, sections: list[str], by) -> DraftReport:
-    """Dự thảo: a new version of the draft each time, for the member units to comment on. Every member unit's
-    officers are told."""
+    """Dự thảo: a new version of the draft each time, for the member units to comment on, only while the comment
+    window is open (`sending_problems`). Every member unit's officers are told."""
     ensure_can(by, "conference.draft.publish", year)
+    _ensure_sending_window(year, timezone.now())
     _check_draft_file(upload)
     titles = _clean_sections(sections)
     # The year's row serialises publications, so two at once cannot take the same version number.
@@ -225,30 +270,89 @@ def draft_publish(*, year: EmulationYear, upload, sections: list[str], by) -> Dr
     draft.save()
     audit(by, "conference.draft.published", draft, version=number, sections=titles)
 
-    window = comment_window(year)
+    window = comment_window(year)  # open: _ensure_sending_window said so
     params = {"bloc": year.bloc.short_name, "year": year.year, "version": number}
     title = later(gettext_noop("Draft report for comments: %(bloc)s %(year)s (version %(version)s)"), **params)
-    if window is None:
-        body = later(
-            gettext_noop(
-                "The leader unit published version %(version)s of the draft summary report of %(bloc)s for %(year)s. "
-                "The comment window will be announced in the calendar."
-            ),
-            **params,
-        )
-    else:
-        body = later(
-            gettext_noop(
-                "The leader unit published version %(version)s of the draft summary report of %(bloc)s for %(year)s. "
-                "Send your comments in the window: %(window)s."
-            ),
-            **params,
-            window=lazy(lambda: window.text, str)(),
-        )
+    body = later(
+        gettext_noop(
+            "The leader unit published version %(version)s of the draft summary report of %(bloc)s for %(year)s. "
+            "Send your comments in the window: %(window)s."
+        ),
+        **params,
+        window=lazy(lambda: window.text, str)(),
+    )
     users = [u for u in _officers(members_in_year(bloc=year.bloc, year=year.year)) if u.pk != by.pk]
     if users:
         notify(users=users, title=title, body=body, link=_link(year), dedupe_key=f"draft-published:{draft.pk}")
     return draft
+
+
+@transaction.atomic
+def comment_window_set(
+    *, year: EmulationYear, until: datetime.date, by, at: datetime.datetime | None = None
+) -> Deadline:
+    """A new comment window, from now to the end of `until` (local time): a "Comment round" entry of the calendar,
+    after the last one has closed (an open or coming window is changed in the calendar). The member units may
+    comment again until then, on the latest draft; their officers are told when there is one. The report cannot
+    be issued while the window is open (summary.issue_problems)."""
+    ensure_can(by, "conference.draft.publish", year)
+    at = at or timezone.now()
+    # The year's row serialises the windows, so that two leaders at once cannot both set one.
+    list(EmulationYear.objects.select_for_update().filter(pk=year.pk).values_list("pk", flat=True))
+    window = comment_window(year, at=at)
+    if window is not None and window.state(at) != CLOSED:
+        raise ValidationError(
+            _(
+                "A comment window is already set (%(window)s); a new one can be set once it has closed. To change "
+                "it, edit the “Comment round” entry of the calendar."
+            )
+            % {"window": window.text},
+            code="window_set",
+        )
+    closes = timezone.make_aware(datetime.datetime.combine(until, datetime.time(23, 59)))
+    if closes <= at:
+        raise ValidationError(
+            {"until": _("The new window must end after now: choose today or a later day.")}, code="past"
+        )
+    rounds = Deadline.objects.filter(year=year, kind=DeadlineKind.COMMENT_ROUND).count()
+    deadline = Deadline(
+        year=year,
+        kind=DeadlineKind.COMMENT_ROUND,
+        audience=Audience.MEMBERS,
+        # Calendar entries are the bloc's data, written in Vietnamese whatever the interface language.
+        title=f"Lấy ý kiến góp ý dự thảo Báo cáo tổng kết của Khối (đợt {rounds + 1})",
+        opens_at=at,
+        due_at=closes,
+    )
+    deadline.full_clean()
+    deadline.save()
+    audit(
+        by,
+        "conference.comment_window.set",
+        deadline,
+        opens_at=at.isoformat(),
+        due_at=closes.isoformat(),
+        previous=window.deadline.pk if window is not None else None,
+    )
+    draft = DraftReport.objects.filter(year=year).order_by("-version").first()
+    users = [u for u in _officers(members_in_year(bloc=year.bloc, year=year.year)) if u.pk != by.pk]
+    if draft is not None and users:
+        params = {"bloc": year.bloc.short_name, "year": year.year, "version": draft.version}
+        notify(
+            users=users,
+            title=later(gettext_noop("Comments open again on the draft report: %(bloc)s %(year)s"), **params),
+            body=later(
+                gettext_noop(
+                    "The leader unit set a new comment window for the draft summary report of %(bloc)s for "
+                    "%(year)s (version %(version)s): send your comments until %(end)s."
+                ),
+                **params,
+                end=_minute(closes),
+            ),
+            link=_link(year),
+            dedupe_key=f"comment-window:{deadline.pk}",
+        )
+    return deadline
 
 
 @transaction.atomic

@@ -37,7 +37,14 @@ from scoring.selectors import RankRow, ranking_for_year
 
 from ..documents.kinds import BLOC_REGISTER, ConferenceKind
 from ..models import SummaryReport
-from ..services.comments import CLOSED, NOT_OPEN, OPEN, comment_window, comments_unanswered_count
+from ..services.comments import (
+    CLOSED,
+    NOT_OPEN,
+    OPEN,
+    comment_window,
+    comments_unanswered_count,
+    sending_problems,
+)
 from ..services.minutes import published_ballots
 from ..services.plan import current_plan
 
@@ -405,14 +412,17 @@ def _missing_text(summary: SummaryReport) -> list[str]:
     return [str(labels[name]) for name in NARRATIVE if not getattr(summary, name).strip()]
 
 
-def send_problems(summary: SummaryReport) -> list[str]:
-    """Why the report cannot be sent for comments now (empty: it can)."""
-    problems = []
+def send_problems(summary: SummaryReport, *, at: datetime.datetime | None = None, window=False) -> list[str]:
+    """Why the report cannot be sent for comments now (empty: it can): an issued report is not sent again, every
+    section must be written, and the calendar's comment window must be open (after it, the leader sets a new one:
+    comments.comment_window_set). `window`: comment_window(year, at=at) when the caller has it already."""
     if summary.is_issued:
-        problems.append(_("This report is issued; create a new version to change it."))
+        return [_("This report is issued; create a new version to change it.")]
+    problems = []
     missing = _missing_text(summary)
     if missing:
         problems.append(_("Write these sections first: %(sections)s.") % {"sections": ", ".join(missing)})
+    problems += sending_problems(summary.year, at=at, window=window)
     return problems
 
 

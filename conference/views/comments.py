@@ -1,4 +1,5 @@
-"""Pages of the comment round on the bloc's draft summary report: the page, publish, comment, answer, download."""
+"""Pages of the comment round on the bloc's draft summary report: the page, publish, comment, answer, download,
+and a new comment window once the last one has closed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
 from ..enums import AnswerStatus
-from ..forms.comments import AnswerForm, CommentForm, PublishForm
+from ..forms.comments import AnswerForm, CommentForm, PublishForm, WindowForm
 from ..models import Comment, DraftReport
 from ..services import comments as comments
 
@@ -34,11 +36,18 @@ def _answer_form(comment, bound=None) -> AnswerForm:
     return form
 
 
-def _render(request, emulation_year, *, publish_form=None, comment_form=None, answer_form=None, status=200):
+def _render(
+    request, emulation_year, *, publish_form=None, comment_form=None, answer_form=None, window_form=None, status=200
+):
     user = request.user
     state = comments.comment_round(emulation_year)
     latest = state.latest
     may_publish = can(user, "conference.draft.publish", emulation_year)
+    # The leader sends a draft only while the window is open; once it has closed, it sets a new one.
+    send_problems = comments.sending_problems(emulation_year, window=state.window) if may_publish else []
+    may_set_window = may_publish and (state.window is None or state.window.state() == comments.CLOSED)
+    if may_set_window and window_form is None:
+        window_form = WindowForm()
     may_answer = can(user, "conference.draft.answer", emulation_year)
     may_comment = (
         latest is not None
@@ -46,7 +55,7 @@ def _render(request, emulation_year, *, publish_form=None, comment_form=None, an
         and state.window.is_open()
         and can(user, "conference.draft.comment", emulation_year)
     )
-    if may_publish and publish_form is None:
+    if may_publish and publish_form is None and not send_problems:
         publish_form = PublishForm()
     if may_comment and comment_form is None:
         comment_form = CommentForm(sections=latest.sections)
@@ -67,7 +76,9 @@ def _render(request, emulation_year, *, publish_form=None, comment_form=None, an
         "may_answer": may_answer,
         "may_comment": may_comment,
         "is_commenter": can(user, "conference.draft.comment", emulation_year),
-        "publish_form": publish_form if may_publish else None,
+        "publish_form": publish_form if may_publish else None,  # a refused one is shown again with the reason
+        "send_problems": send_problems,
+        "window_form": window_form if may_set_window else None,
         # A refused comment is shown again with the reason, even once the window has closed.
         "comment_form": comment_form if may_comment or (comment_form is not None and comment_form.is_bound) else None,
     }
@@ -105,6 +116,41 @@ def draft_publish(request, slug, year):
             )
             return _to_page(emulation_year)
     return _render(request, emulation_year, publish_form=form)
+
+
+@login_required
+@require_POST
+def comment_window_set(request, slug, year):
+    """The leader sets a new comment window (after the last one closed), from the draft-report page or the summary
+    report's page; back to the page it came from."""
+    emulation_year = year_or_404(slug, year)
+    ensure_can(request.user, "conference.draft.publish", emulation_year)
+    form = WindowForm(request.POST)
+    if form.is_valid():
+        try:
+            deadline = comments.comment_window_set(
+                year=emulation_year, until=form.cleaned_data["until"], by=request.user
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # a window is set already: nothing to correct on the form
+                messages.error(request, " ".join(error.messages))
+                return _back(emulation_year, form)
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The comment window is open until %(end)s.")
+                % {"end": timezone.localtime(deadline.due_at).strftime("%d/%m/%Y %H:%M")},
+            )
+            return _back(emulation_year, form)
+    return _render(request, emulation_year, window_form=form)
+
+
+def _back(emulation_year, form: WindowForm):
+    if form.data.get("back") == "summary":
+        url = reverse("conference:summary", kwargs={"slug": emulation_year.bloc.slug, "year": emulation_year.year})
+        return redirect(url + "#send")
+    return _to_page(emulation_year, "#window")
 
 
 @login_required

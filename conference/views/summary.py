@@ -16,9 +16,10 @@ from core.documents.views import known_format
 from core.permissions import ensure_can
 
 from ..documents.summary import REPORT_NAMES
+from ..forms.comments import WindowForm
 from ..forms.summary import SendForm, SummaryForm, SummaryIssueForm
 from ..services import summary as services
-from ..services.comments import comment_window
+from ..services.comments import CLOSED, comment_window
 from ..services.summary import SUMMARY
 
 
@@ -31,10 +32,12 @@ def _page(request, emulation_year, summary, *, issue_form=None):
     window = comment_window(emulation_year) if editing else None
     context.update(
         {
-            "send_problems": services.send_problems(summary) if editing else [],
+            "send_problems": services.send_problems(summary, window=window) if editing else [],
             "send_form": SendForm(initial={"version": summary.version}) if editing else None,
             "window": window,
             "window_state": window.state() if window else None,
+            # After the comment window (or without one) the leader sets a new one here, then sends.
+            "window_form": WindowForm() if editing and (window is None or window.state() == CLOSED) else None,
             "compiled": services.compile_summary(emulation_year) if sees_data else None,
             "report_names": REPORT_NAMES,
         }

@@ -265,8 +265,8 @@ BLOC_SETTING_DEFAULTS = {
     "covenant_registration_days": 45,
     "reminder_offsets_days": [7, 3, 1],
     "summary_page_limit": 1.5,
-    # Reports after their due date are accepted and marked late for this many days; then the deadline closes
-    # (an extension reopens it for one unit).
+    # Reports and self-assessment sheets after their due date are accepted and marked late for this many days;
+    # then the deadline closes (an extension reopens it for one unit). The one rule: blocs/deadlines.py.
     "late_submission_grace_days": 7,
     # Reminders after a due date: one a day for this many days, to units that have not submitted.
     "overdue_reminder_days": 3,

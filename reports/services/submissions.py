@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from blocs import deadlines as closing
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
@@ -62,10 +63,10 @@ def effective_due(deadline: Deadline, unit: Unit, extensions: dict | None = None
 
 
 def closes_at(deadline: Deadline, unit: Unit) -> datetime.datetime:
+    """When the deadline closes for one unit (blocs.deadlines: its due date, or its extension's, plus the bloc's
+    grace period)."""
     extension = Extension.objects.filter(deadline=deadline, unit=unit).first()
-    if extension is not None:
-        return extension.due_at + datetime.timedelta(days=deadline.year.setting("late_submission_grace_days"))
-    return deadline.due_at + datetime.timedelta(days=deadline.year.setting("late_submission_grace_days"))
+    return closing.closes_at(deadline, extension_until=extension.due_at if extension is not None else None)
 
 
 def _fmt_pages(value: Decimal) -> str:
@@ -149,7 +150,7 @@ def submission_upload(
     *, deadline: Deadline, unit: Unit, upload, by, at: datetime.datetime | None = None, content: dict | None = None
 ) -> SubmissionVersion:
     """A new version of a unit's submission. Late ones are marked with how late; after the grace period the
-    deadline is closed unless the unit has an extension."""
+    deadline is closed unless the leader extends it (blocs.deadlines, the rule sheets follow too)."""
     ensure_can(by, "reports.submission.upload", (deadline, unit))
     at = at or timezone.now()
     if unit.pk not in {u.pk for u in owing_units(deadline)}:
@@ -158,10 +159,12 @@ def submission_upload(
         raise ValidationError(
             _("This deadline opens on %(date)s.") % {"date": timezone.localtime(deadline.opens_at).strftime("%d/%m/%Y")}
         )
-    if at > closes_at(deadline, unit):
+    closed = closes_at(deadline, unit)
+    if at > closed:
         raise ValidationError(
             _("This deadline closed on %(date)s; ask the leader unit for an extension.")
-            % {"date": timezone.localtime(closes_at(deadline, unit)).strftime("%d/%m/%Y %H:%M")}
+            % {"date": timezone.localtime(closed).strftime("%d/%m/%Y %H:%M")},
+            code="closed",
         )
     measured = check_file(upload, deadline=deadline)
     submission, _created = Submission.objects.select_for_update().get_or_create(deadline=deadline, unit=unit)
@@ -239,7 +242,18 @@ def submission_return(*, submission: Submission, note: str, by) -> Submission:
 
 @transaction.atomic
 def extension_grant(*, deadline: Deadline, unit: Unit, due_at: datetime.datetime, reason: str, by) -> Extension:
+    """Gia hạn: a later due date for one unit on a deadline it answers with a file (it closes the bloc's grace
+    period after that date). A self-assessment sheet is extended by an entry of the calendar for the unit alone,
+    which scoring reads; an Extension of it would be one the sheet's closing does not see."""
     ensure_can(by, "reports.submission.decide", deadline.year)
+    if deadline.kind not in FILE_KINDS:
+        raise ValidationError(
+            _(
+                "“%(title)s” is not answered with a file: extend it for %(unit)s with an entry of its own in the "
+                "year's calendar."
+            )
+            % {"title": deadline.title, "unit": unit.short_name}
+        )
     if due_at <= deadline.due_at:
         raise ValidationError({"due_at": _("An extension must end after the deadline's own due date.")})
     if not reason.strip():

@@ -127,10 +127,31 @@ def fast_pdf(monkeypatch):
     monkeypatch.setattr("core.documents.render_pdf", lambda document: tiny_pdf())
 
 
+def open_window(world) -> Deadline:
+    """The demo's 2020 comment round moved around now: a report is sent for comments only while it is open."""
+    now = timezone.now()
+    window = Deadline.objects.get(year=world.year, kind=DeadlineKind.COMMENT_ROUND)
+    Deadline.objects.filter(pk=window.pk).update(
+        opens_at=now - datetime.timedelta(days=1), due_at=now + datetime.timedelta(days=3)
+    )
+    return window
+
+
+def close_window(world) -> None:
+    """The comment round over: the report may be issued."""
+    now = timezone.now()
+    Deadline.objects.filter(year=world.year, kind=DeadlineKind.COMMENT_ROUND).update(
+        opens_at=now - datetime.timedelta(days=5), due_at=now - datetime.timedelta(minutes=1)
+    )
+
+
 def send(world, django_capture_on_commit_callbacks) -> SummaryReport:
-    """Send for comments through the service, the worker's half run at the commit as Celery (eager) would."""
+    """Send for comments through the service inside the comment window, the worker's half run at the commit as
+    Celery (eager) would; then the window runs out."""
+    open_window(world)
     with django_capture_on_commit_callbacks(execute=True):
         services.summary_send(summary=world.summary(), by=world.leader)
+    close_window(world)
     return world.summary()
 
 
@@ -488,6 +509,7 @@ def test_only_a_listed_summary_can_be_quoted(world):
 
 
 def test_sending_publishes_the_rendered_pdf_with_the_section_titles(world, django_capture_on_commit_callbacks):
+    open_window(world)
     summary = world.summary()
     requested = services.summary_send(summary=summary, by=world.leader)  # the worker has not run yet
     assert requested.is_sending and not DraftReport.objects.exists()
@@ -527,6 +549,7 @@ def test_sending_publishes_the_rendered_pdf_with_the_section_titles(world, djang
 
 
 def test_the_task_takes_ids_that_go_through_json(world, fast_pdf, django_capture_on_commit_callbacks):
+    open_window(world)
     services.summary_send(summary=world.summary(), by=world.leader)
 
     summary_send_task.delay(world.summary().pk, world.leader.pk)  # eager, as in the worker
@@ -548,6 +571,7 @@ def test_sending_again_publishes_the_next_version(world, sent, django_capture_on
 
 
 def test_sending_is_refused_twice_at_once_or_with_a_section_missing(world):
+    open_window(world)
     summary = world.summary()
     services.summary_send(summary=summary, by=world.leader)
     with pytest.raises(ValidationError):
@@ -566,6 +590,7 @@ def test_a_failed_rendering_is_recorded_for_the_page(world, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("core.documents.render_pdf", broken)
+    open_window(world)
     summary = services.summary_send(summary=world.summary(), by=world.leader)
 
     with pytest.raises(OSError):
@@ -1060,6 +1085,7 @@ def test_the_preview_shows_what_is_typed_without_saving(world, client_as):
 
 
 def test_send_shows_the_progress_then_the_draft(world, client_as, fast_pdf, django_capture_on_commit_callbacks):
+    open_window(world)
     client = client_as(world.leader)
     version = client.get(PAGE).context["send_form"].initial["version"]
 
@@ -1073,10 +1099,14 @@ def test_send_shows_the_progress_then_the_draft(world, client_as, fast_pdf, djan
     html = page.content.decode()
     assert 'hx-select="#send-status"' not in html
     assert reverse("conference:draft-report", kwargs=Y) in html
+    assert page.context["issue_form"] is None  # not while the member units may still comment
+    close_window(world)
+    page = client.get(PAGE)
     assert page.context["issue_problems"] == [] and page.context["issue_form"] is not None
 
 
 def test_a_stale_send_is_refused_with_the_reason(world, client_as):
+    open_window(world)
     client = client_as(world.leader)
     before = db_state()
 

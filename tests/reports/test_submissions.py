@@ -842,6 +842,8 @@ def test_the_matrix_shows_each_status_in_words(world, report, summary, client_as
 
 
 def test_the_late_filter_keeps_units_late_or_missing(world, report, client_as):
+    """Late: the first file came after the due date; missing: nothing by the due date. A unit that has sent nothing
+    for a deadline not due yet is neither."""
     submit(report, world.member_unit, world.member)
     submit(report, world.deputy_unit, world.deputy, at=report.due_at + datetime.timedelta(hours=1))
 
@@ -851,8 +853,22 @@ def test_the_late_filter_keeps_units_late_or_missing(world, report, client_as):
     assert [r["unit"] for r in everyone.context["rows"]] == sorted(
         [world.leader_unit, world.deputy_unit, world.member_unit], key=lambda u: u.name
     )
-    assert sorted(r["unit"].pk for r in late.context["rows"]) == sorted([world.deputy_unit.pk, world.leader_unit.pk])
+    assert [r["unit"].pk for r in late.context["rows"]] == [world.deputy_unit.pk]  # the leader's is not due yet
     assert late.context["only_late"]
+
+    now = timezone.now()
+    overdue = DeadlineFactory(
+        year=world.year,
+        kind=DeadlineKind.OTHER,
+        opens_at=now - datetime.timedelta(days=9),
+        due_at=now - datetime.timedelta(days=1),
+    )
+    for unit, user in ((world.member_unit, world.member), (world.deputy_unit, world.deputy)):
+        submit(overdue, unit, user, at=overdue.due_at - datetime.timedelta(hours=1))
+
+    late = client_as(world.leader).get(MATRIX_URL + "?late=1")
+
+    assert sorted(r["unit"].pk for r in late.context["rows"]) == sorted([world.deputy_unit.pk, world.leader_unit.pk])
 
 
 def add_members(world, n: int) -> list:
