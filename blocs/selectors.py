@@ -3,8 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .enums import Audience
-from .models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
+from .models import Bloc, EmulationYear, Membership, Person, Unit
 
 
 def memberships_in_year(*, year: int) -> Q:
@@ -41,27 +40,6 @@ def _leaders_from_rotation(*, bloc: Bloc, year: int, after: int | None) -> tuple
 def current_year(*, bloc: Bloc) -> EmulationYear | None:
     """The year the bloc works on now: the latest year, whatever its phase."""
     return bloc.years.select_related("leader", "deputy").order_by("-year").first()
-
-
-def deadlines_applying_to(*, year: EmulationYear, unit: Unit) -> list[Deadline]:
-    """The year's calendar as seen by one unit: what all members owe, and what its role adds."""
-    audiences = Q(audience=Audience.MEMBERS) | Q(audience=Audience.UNIT, unit=unit)
-    if year.leader_id == unit.pk:
-        audiences |= Q(audience=Audience.LEADER)
-    next_year = EmulationYear.objects.filter(bloc_id=year.bloc_id, year=year.year + 1).only("leader_id").first()
-    proposed_next = next_year.leader_id if next_year else None
-    if proposed_next is None and year.deputy_id == unit.pk:
-        proposed_next = unit.pk  # before N+1 opens, the deputy is the proposed next leader
-    if proposed_next == unit.pk:
-        audiences |= Q(audience=Audience.NEXT_LEADER)
-    return list(year.deadlines.filter(audiences).select_related("unit").order_by("due_at", "id"))
-
-
-def next_action(deadlines: list[Deadline]) -> Deadline | None:
-    """The first deadline still open (not yet due); else none."""
-    now = timezone.now()
-    upcoming = [d for d in deadlines if d.due_at >= now]
-    return upcoming[0] if upcoming else None
 
 
 def blocs_for_board(*, province_id: int) -> list[Bloc]:

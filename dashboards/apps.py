@@ -12,7 +12,10 @@ class DashboardsConfig(AppConfig):
         from blocs.sections import Stage, year_link
 
         # the rules of the board's dashboard and of the leader's
-        from . import permissions, permissions_leader  # noqa: F401
+        from . import pagecache, permissions, permissions_leader  # noqa: F401
+
+        # the homes are to-do lists: the writes they follow beyond the calendar
+        pagecache.register()
 
         year_link(
             stage=Stage.DURING,

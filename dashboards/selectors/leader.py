@@ -19,7 +19,7 @@ from awards.models import Ballot, DossierFile, Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Covenant, Deadline, EmulationYear, Membership, Unit
 from conference.enums import AnswerStatus, PlanStatus
-from conference.models import Comment, ConferenceMinutes, ConferencePlan
+from conference.models import Comment, ConferenceMinutes, ConferencePlan, DraftReport, SummaryReport
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.obligations import (
@@ -27,6 +27,7 @@ from reports.obligations import (
     Obligation,
     Owing,
     State,
+    dossiers_sent,
     obligation,
     own_sheet_units,
     ranking_answer,
@@ -61,6 +62,7 @@ class TodoRow:
     units: list[Unit] = field(default_factory=list)
     note: str = ""
     url: str = ""
+    kind: str = ""  # a late item's row: "missing", "returned" or "waiting" (a file sent late, for a decision)
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Todo:
             "comments": ngettext("%(n)d comment", "%(n)d comments", n),
             "ballots": ngettext("%(n)d ballot", "%(n)d ballots", n),
             "dossiers": ngettext("%(n)d dossier", "%(n)d dossiers", n),
+            "decisions": ngettext("%(n)d report", "%(n)d reports", n),
         }
         return texts.get(self.code, ngettext("%(n)d document", "%(n)d documents", n)) % {"n": n}
 
@@ -490,8 +493,7 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
     """What needs doing now and the calendar's progress for the year's leader unit (the year comes with its bloc,
     leader and deputy loaded). A fixed number of queries."""
     now = at or timezone.now()
-    offsets = [int(days) for days in year.setting("reminder_offsets_days")] or [7]
-    soon = datetime.timedelta(days=max(offsets))
+    soon = _soon(year)
     url = _year_url(year)
     calendar = _calendar(year=year)
     answers = _answers(year=year, deadlines=calendar.deadlines, covenant_years=calendar.covenant_years)
@@ -524,6 +526,12 @@ def leader_dashboard(*, year: EmulationYear, at: datetime.datetime | None = None
         today_at_end=today_at_end,
         members=calendar.members,
     )
+
+
+def _soon(year: EmulationYear) -> datetime.timedelta:
+    """How close a due date makes an item "due soon": the bloc's earliest reminder before a deadline."""
+    offsets = [int(days) for days in year.setting("reminder_offsets_days")] or [7]
+    return datetime.timedelta(days=max(offsets))
 
 
 def _year_url(year: EmulationYear):
@@ -763,15 +771,19 @@ def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], ret
     missing = [u for u in overdue if u.pk not in returned]
     if missing:
         label = _("Sheet not submitted") if deadline.kind == DeadlineKind.SELF_ASSESSMENT else _("Not submitted")
-        rows.append(TodoRow(label=label, units=_names(missing)))
+        rows.append(TodoRow(label=label, units=_names(missing), kind="missing"))
     if returned:
         rows.append(
             TodoRow(
-                label=_("Returned for correction, not sent again"), units=_names(u for u in overdue if u.pk in returned)
+                label=_("Returned for correction, not sent again"),
+                units=_names(u for u in overdue if u.pk in returned),
+                kind="returned",
             )
         )
     if waiting:
-        rows.append(TodoRow(label=_("Submitted late, waiting for your decision"), units=_names(waiting)))
+        rows.append(
+            TodoRow(label=_("Submitted late, waiting for your decision"), units=_names(waiting), kind="waiting")
+        )
     if deadline.kind == DeadlineKind.SELF_ASSESSMENT:
         code, link, action = "late_sheets", url("scoring:review-list"), _("Self-assessment sheets")
     elif deadline.kind == DeadlineKind.COVENANT:
@@ -856,3 +868,194 @@ def _covenant_todo(
         due=deadline.due_at if deadline is not None else None,
         rows=rows,
     )
+
+
+# --- the leader unit's home: its work, the most urgent first, and what it has done ------------------------------
+
+
+@dataclass
+class DoneWork:
+    """Something the leader unit has done this year, when, and the page that shows it."""
+
+    code: str  # covenant, plan, draft, summary, minutes, ranking, dossiers
+    title: str
+    at: datetime.datetime
+    url: str
+
+
+@dataclass
+class LeaderHome:
+    """The leader unit's work on its home page: what needs doing now (the dashboard's items and the home's own),
+    the most urgent first, and what is done, the latest first."""
+
+    year: EmulationYear
+    now: datetime.datetime
+    todos: list[Todo]
+    done: list[DoneWork]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for t in self.todos if t.urgency == OVERDUE)
+
+
+def leader_home(*, year: EmulationYear, at: datetime.datetime | None = None) -> LeaderHome:
+    """The leader unit's work for its home page: leader_dashboard's "what needs doing now" with the reports waiting
+    for a decision and the bloc's summary report (to send for comments, then to issue), most urgent first; and what
+    the leader unit has done this year. The dashboard's queries and four more, whatever the size of the bloc."""
+    board = leader_dashboard(year=year, at=at)
+    now = board.now
+    url = _year_url(year)
+    deadlines = [entry.deadline for entry in board.calendar]
+    facts = _done_facts(year=year)
+    extra = [
+        decisions_todo(year=year, due=_first_due(deadlines, DeadlineKind.COMPILE), url=url),
+        summary_todo(year=year, facts=facts, deadlines=deadlines, now=now, url=url),
+    ]
+    todos = [*_without_waiting(board.todos), *(t for t in extra if t is not None)]
+    todos = _by_urgency(todos, now=now, soon=_soon(year))
+    return LeaderHome(year=year, now=now, todos=todos, done=leader_done(year=year, facts=facts, deadlines=deadlines))
+
+
+def _without_waiting(todos: list[Todo]) -> list[Todo]:
+    """The dashboard's items with the files sent late taken out of the late items (the home lists them with every
+    report waiting for a decision: the leader's decision is not overdue); a late item left empty goes."""
+    result = []
+    for todo in todos:
+        waiting = [row for row in todo.rows if row.kind == "waiting"]
+        if waiting:
+            todo.rows = [row for row in todo.rows if row.kind != "waiting"]
+            todo.count -= sum(len(row.units) for row in waiting)
+            if not todo.rows:
+                continue
+        result.append(todo)
+    return result
+
+
+def decisions_todo(*, year: EmulationYear, due: datetime.datetime | None, url) -> Todo | None:
+    """Reports sent that wait for the leader unit to accept them or return them for correction, each deadline's on
+    time and late ones (one query)."""
+    latest_late = Subquery(
+        SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("late_seconds")[:1]
+    )
+    waiting = (
+        Submission.objects.filter(deadline__year=year, status=SubmissionStatus.SUBMITTED)
+        .annotate(latest_late=latest_late)
+        .filter(latest_late__isnull=False)  # a submission without a version has sent nothing
+        .select_related("deadline", "unit")
+        .order_by("deadline__due_at", "deadline_id", "unit__name")
+    )
+    rows: dict[tuple[int, bool], TodoRow] = {}
+    for submission in waiting:
+        late = submission.latest_late > 0
+        row = rows.setdefault(
+            (submission.deadline_id, late),
+            TodoRow(label=submission.deadline.title, note=_("sent late") if late else "", kind="waiting"),
+        )
+        row.units.append(submission.unit)
+    if not rows:
+        return None
+    return Todo(
+        code="decisions",
+        title=_("Reports waiting for your decision"),
+        count=sum(len(row.units) for row in rows.values()),
+        url=url("reports:submission-matrix"),
+        action=_("Accept or return the reports"),
+        urgency=NORMAL,
+        due=due,
+        rows=list(rows.values()),
+    )
+
+
+def _done_facts(*, year: EmulationYear) -> dict:
+    """When the leader unit's documents of the year were issued or sent (None: not yet), in one query."""
+    y = OuterRef("pk")
+    issued = {"status": PlanStatus.ISSUED}
+    drafts = DraftReport.objects.filter(year=y).order_by("-version")
+    return (
+        EmulationYear.objects.filter(pk=year.pk)
+        .annotate(
+            covenant_issued_at=Subquery(Covenant.objects.filter(year=y).values("issued_at")[:1]),
+            plan_issued_at=Subquery(
+                ConferencePlan.objects.filter(year=y, **issued).order_by("-version").values("issued_at")[:1]
+            ),
+            draft_published_at=Subquery(drafts.values("published_at")[:1]),
+            draft_version=Subquery(drafts.values("version")[:1]),
+            summary_issued_at=Subquery(SummaryReport.objects.filter(year=y, **issued).values("issued_at")[:1]),
+            minutes_issued_at=Subquery(ConferenceMinutes.objects.filter(year=y, **issued).values("issued_at")[:1]),
+            ranking_published_at=Subquery(CriteriaTable.objects.filter(year=y).values("ranking_published_at")[:1]),
+        )
+        .values(
+            "covenant_issued_at",
+            "plan_issued_at",
+            "draft_published_at",
+            "draft_version",
+            "summary_issued_at",
+            "minutes_issued_at",
+            "ranking_published_at",
+        )
+        .get()
+    )
+
+
+def summary_todo(
+    *, year: EmulationYear, facts: dict, deadlines: list[Deadline], now: datetime.datetime, url
+) -> Todo | None:
+    """The bloc's summary report: to send for comments by the comment round's opening, then, once the round is over,
+    to issue by the conference (the calendar's comment round decides; none, nothing to do here)."""
+    comment_round = next((d for d in deadlines if d.kind == DeadlineKind.COMMENT_ROUND), None)
+    if year.is_closed or comment_round is None or facts["summary_issued_at"] is not None:
+        return None
+    opens = comment_round.opens_at or comment_round.due_at
+    window = _("Comment round: %(start)s – %(end)s") % {
+        "start": timezone.localtime(opens).strftime("%d/%m/%Y"),
+        "end": timezone.localtime(comment_round.due_at).strftime("%d/%m/%Y"),
+    }
+    if facts["draft_published_at"] is None:
+        title, due = _("Send the bloc's summary report for comments"), opens
+    elif now > comment_round.due_at:
+        title, due = _("Issue the bloc's summary report"), _first_due(deadlines, DeadlineKind.CONFERENCE)
+    else:
+        return None  # the round is on: the comments item says what waits
+    return Todo(
+        code="summary",
+        title=title,
+        count=1,
+        url=url("conference:summary"),
+        action=_("The bloc's summary report"),
+        urgency=NORMAL,
+        due=due,
+        rows=[TodoRow(label=window)],
+    )
+
+
+def leader_done(*, year: EmulationYear, facts: dict, deadlines: list[Deadline]) -> list[DoneWork]:
+    """What the leader unit has done this year, the latest first (one query: the dossiers). The ranking and the
+    dossiers count here only when the calendar has no entry they answer (then the unit's own list shows them)."""
+    kwargs = {"slug": year.bloc.slug, "year": year.year}
+
+    def link(name: str) -> str:
+        return reverse(name, kwargs=kwargs)
+
+    kinds = {d.kind for d in deadlines}
+    done = []
+    if facts["covenant_issued_at"]:
+        title = _("Emulation covenant of %(year)s issued") % {"year": year.year}
+        done.append(DoneWork("covenant", title, facts["covenant_issued_at"], link("blocs:covenant")))
+    if facts["plan_issued_at"]:
+        done.append(DoneWork("plan", _("Conference plan issued"), facts["plan_issued_at"], link("conference:plan")))
+    if facts["draft_published_at"]:
+        title = _("Summary report sent for comments (version %(version)s)") % {"version": facts["draft_version"]}
+        done.append(DoneWork("draft", title, facts["draft_published_at"], link("conference:draft-report")))
+    if facts["summary_issued_at"]:
+        title = _("The bloc's summary report issued")
+        done.append(DoneWork("summary", title, facts["summary_issued_at"], link("conference:summary")))
+    if facts["minutes_issued_at"]:
+        title = _("Conference minutes issued")
+        done.append(DoneWork("minutes", title, facts["minutes_issued_at"], link("conference:minutes")))
+    if facts["ranking_published_at"] and DeadlineKind.COMPILE not in kinds:
+        title = _("Ranking published")
+        done.append(DoneWork("ranking", title, facts["ranking_published_at"], link("scoring:ranking")))
+    if DeadlineKind.AWARD_DOSSIER not in kinds and (sent := dossiers_sent([year.pk]).get(year.pk)) is not None:
+        title = _("Proposal dossiers sent to the board")
+        done.append(DoneWork("dossiers", title, sent.at, link("awards:proposals")))
+    return sorted(done, key=lambda work: work.at, reverse=True)

@@ -1,5 +1,6 @@
 """The officer's home from the per-user page cache: a hit costs the session and the user only, and the page
-follows every kind of change behind it exactly as a fresh rendering would (the oracle: the same page rendered
+follows every kind of change behind it (the calendar, and who has answered what: reports, extensions, covenant
+registrations, sheets, the leader's work) exactly as a fresh rendering would (the oracle: the same page rendered
 with the cache off), whoever makes the change and however (model save, queryset update, bulk insert)."""
 
 import datetime
@@ -13,14 +14,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.enums import BallotKind
+from awards.models import AwardKind, Ballot, Proposal
 from awards.services import counting
-from blocs.enums import Phase
-from blocs.models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
+from blocs.covenant import registration_send
+from blocs.enums import DeadlineKind, Phase
+from blocs.models import Bloc, CovenantRegistration, Deadline, EmulationYear, Membership, Person, Unit
 from blocs.services import year_open_next
+from conference.models import Comment, ConferencePlan, DraftReport
 from core import pagecache
 from core.models import User
 from core.notifications import notification_mark_all_read, notify
-from scoring.models import CriteriaTable
+from reports.enums import SubmissionStatus
+from reports.models import Extension, Submission, SubmissionVersion
+from scoring.enums import SheetStatus
+from scoring.models import CriteriaTable, Sheet
 from tests.factories import DeadlineFactory, UnitFactory, officer_of
 
 HOME = reverse("dashboards:home")
@@ -57,8 +65,19 @@ def cached(client: Client) -> tuple[str, str]:
 
 @pytest.fixture
 def clients(world, client_as):
-    """Logged-in clients of the leader, the deputy and the member, each with a warm cache entry."""
+    """Logged-in clients of the leader, the deputy and the member, each with a warm cache entry; the calendar has a
+    report, the covenant registration and the self-assessment, and the member's registration is saved, not sent."""
     DeadlineFactory(year=world.year, title="Hạn của leader")
+    DeadlineFactory(year=world.year, kind=DeadlineKind.COVENANT, title="Đăng ký giao ước")
+    DeadlineFactory(year=world.year, kind=DeadlineKind.SELF_ASSESSMENT, title="Tự chấm điểm")
+    CovenantRegistration.objects.create(
+        year=world.year,
+        unit=world.member_unit,
+        targets="100%",
+        titles="Cờ thi đua",
+        signatory_name="A",
+        signatory_position="Giám đốc",
+    )
     result = {}
     for role in ("leader", "deputy", "member"):
         client = Client()
@@ -121,7 +140,74 @@ CHANGES = {
     "a notification (bulk insert)": lambda w: notify(
         users=[w.leader, w.deputy, w.member], title="Thông báo", body="Nội dung"
     ),
+    # the homes are to-do lists: who has answered what, and the leader's work
+    "a report sent": lambda w: _file(w, status=SubmissionStatus.SUBMITTED),
+    "the leader's decision on a report": lambda w: _save(
+        _file(w, status=SubmissionStatus.SUBMITTED), status=SubmissionStatus.ACCEPTED
+    ),
+    "an extension granted": lambda w: Extension.objects.create(
+        deadline=Deadline.objects.get(title="Hạn của leader"),
+        unit=w.member_unit,
+        due_at=timezone.now() + datetime.timedelta(days=20),
+        reason="Ốm",
+    ),
+    "a covenant registration sent (a version, then a queryset update)": lambda w: registration_send(
+        registration=CovenantRegistration.objects.get(unit=w.member_unit), expected_version=1, by=w.member
+    ),
+    "a sheet sent": lambda w: Sheet.objects.create(
+        year=w.year, unit=w.member_unit, status=SheetStatus.SUBMITTED, submitted_at=timezone.now()
+    ),
+    "a proposal's dossier to prepare": lambda w: _proposal(w),
+    "the conference plan drafted": lambda w: _plan(w),
+    "a comment on the draft report": lambda w: Comment.objects.create(
+        draft=DraftReport.objects.create(
+            year=w.year, file="drafts/x.pdf", original_name="x.pdf", published_at=timezone.now()
+        ),
+        unit=w.member_unit,
+        text="Góp ý",
+    ),
 }
+
+
+def _file(w, *, status) -> Submission:
+    submission = Submission.objects.create(
+        deadline=Deadline.objects.get(title="Hạn của leader"), unit=w.member_unit, status=status
+    )
+    SubmissionVersion.objects.create(
+        submission=submission,
+        number=1,
+        file="submissions/x.pdf",
+        original_name="x.pdf",
+        size=10,
+        submitted_at=timezone.now(),
+        late_seconds=0,
+    )
+    return submission
+
+
+def _proposal(w) -> Proposal:
+    kind = AwardKind.objects.create(year=w.year, code="merit", name="Bằng khen", quota=3, eligibility="any_member")
+    ballot = Ballot.objects.create(
+        year=w.year, kind=BallotKind.AWARD, award_kind=kind, round=1, quota=3, threshold_percent=50, quorum_percent=50
+    )
+    return Proposal.objects.create(award_kind=kind, unit=w.member_unit, ballot=ballot, votes=3)
+
+
+def _plan(w) -> ConferencePlan:
+    return ConferencePlan.objects.create(
+        year=w.year,
+        place="Tuyên Quang",
+        issued_on=timezone.localdate(),
+        title="Kế hoạch",
+        purpose="-",
+        requirements="-",
+        conference_date=timezone.localdate() + datetime.timedelta(days=20),
+        start_time=datetime.time(14, 30),
+        venue="Hội trường",
+        signer_authority="TM",
+        signer_position="Trưởng khối",
+        signer_name="A",
+    )
 
 
 def _save(instance, **values):
