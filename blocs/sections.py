@@ -143,11 +143,6 @@ def _url(link: YearLink, year) -> str:
     return f"{url}#{link.fragment}" if link.fragment else url
 
 
-def links_for(user, year) -> list[tuple[str, str]]:
-    """(label, URL) of each page of the year this user may open, in the order of the year."""
-    return [(str(link.label), _url(link, year)) for link in _visible(user, year)]
-
-
 def sections_for(user, year) -> list[StageGroup]:
     """The sections of the year this user may open, grouped by stage of the year (stages with none left out). The
     year must come with `related_names()` loaded: the states read nothing else."""
