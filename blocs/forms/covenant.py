@@ -4,6 +4,8 @@ what was typed; the services in blocs/covenant.py check it and say what is wrong
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.documents.forms import IssueForm
+
 from . import DateInput
 
 
@@ -60,11 +62,8 @@ class CovenantForm(forms.Form):
         return self.cleaned_data.get("version") or 0
 
 
-class CovenantIssueForm(forms.Form):
-    number = forms.IntegerField(
-        label=_("Number in the register"),
-        min_value=1,
-        max_value=9999,
-        required=False,
-        help_text=_("Suggested: the next free number of the bloc's register of covenants. Empty takes that one."),
-    )
+class CovenantIssueForm(IssueForm):
+    """The issue form every issued document shares (core.documents.forms); the covenant's page carries no version."""
+
+    register_help = _("Suggested: the next free number of the bloc's register of covenants. Empty takes that one.")
+    versioned = False
