@@ -34,7 +34,7 @@ def test_officer_sees_home_in_vietnamese_then_english(page, live_server, demo_da
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     body = page.inner_text("main")
-    assert "Deadlines" in body and "Overdue by" in body
+    assert "My unit's to-do list" in body and "Overdue by" in body
     page.screenshot(path=artifacts / "foundation-officer-home-en.png", full_page=True)
 
     # The choice is remembered on the account, not only in this browser.
@@ -56,7 +56,7 @@ def test_board_sees_both_blocs(page, live_server, demo_data, artifacts):
     assert "Thanh tra tỉnh Tuyên Quang" in text
     page.screenshot(path=artifacts / "foundation-board-home.png", full_page=True)
 
-    page.get_by_role("link", name="Khối thi đua Nội chính tỉnh Tuyên Quang").click()
+    page.get_by_role("link", name="Khối thi đua Nội chính tỉnh Tuyên Quang", exact=True).click()
     assert_healthy_page(page)
     assert_vietnamese(page)
     assert "Công an tỉnh Tuyên Quang" in page.inner_text("#rotation-h + ol, .rotation-list")
