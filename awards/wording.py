@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blocs.models import EmulationYear
+from core.i18n import grade_label
 from core.templatetags.ktd import points
 
 from . import selectors
@@ -164,7 +165,7 @@ def eligibility_in_words(kind: AwardKind, top: str) -> str:
         Eligibility.TOP_CLASS: _("Candidates: every unit classified “%(top)s” in the published ranking."),
         Eligibility.ANY_MEMBER: _("Candidates: any member unit in the published ranking."),
     }
-    text = texts.get(kind.eligibility, kind.get_eligibility_display()) % {"quota": kind.quota, "top": top}
+    text = texts.get(kind.eligibility, kind.get_eligibility_display()) % {"quota": kind.quota, "top": grade_label(top)}
     return f"{quota} {text}"
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import COLLATION
 from core.models import TimeStampedModel
 from core.validators import UploadValidator
 
@@ -45,8 +46,9 @@ class Unit(TimeStampedModel):
     """Đơn vị: a government agency that can belong to a bloc."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(_("unit name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=100)
+    # In Vietnamese order wherever they are sorted (core.collation).
+    name = models.CharField(_("unit name"), max_length=200, db_collation=COLLATION)
+    short_name = models.CharField(_("short name"), max_length=100, db_collation=COLLATION)
     code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. STP."))
     parent_body = models.CharField(
         _("parent body"), max_length=200, blank=True, help_text=_("As written in document headers, in capitals.")
@@ -71,7 +73,7 @@ class Bloc(TimeStampedModel):
     """Khối thi đua: a group of units with similar functions that compete each year."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="blocs")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=COLLATION)
     short_name = models.CharField(_("short name"), max_length=100)
     code = models.CharField(_("document code"), max_length=20, help_text=_("Used in document numbers, e.g. KTĐNC."))
     slug = models.SlugField(_("web address (slug)"), max_length=40, unique=True)

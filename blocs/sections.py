@@ -160,6 +160,27 @@ def sections_for(user, year) -> list[StageGroup]:
     return [StageGroup(stage=stage, label=stage.label, sections=items) for stage, items in sorted(groups.items())]
 
 
+def unfinished(user, year) -> list[Section]:
+    """The end-of-year sections whose work is not done (not started, or a state other than done): what the board is
+    warned of before it opens the next year. The year must come with `related_names()` loaded."""
+    result = []
+    for link in _visible(user, year):
+        if link.stage != Stage.END or link.state is None:
+            continue
+        badge = link.state(year)
+        if badge is None or badge.tone != "success":
+            result.append(
+                Section(
+                    label=str(link.label),
+                    url=_url(link, year),
+                    url_name=link.url_name,
+                    description=str(link.description),
+                    badge=badge or Badge(pgettext_lazy("section state", "Not started")),
+                )
+            )
+    return result
+
+
 # --- states the apps share ---------------------------------------------------------------------------------------
 
 DRAFT = Badge(pgettext_lazy("plan status", "Draft"), "secondary")

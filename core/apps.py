@@ -9,8 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import pagecache
+        from .collation import register_on_sqlite
         from .models import Notification, User
+
+        connection_created.connect(register_on_sqlite, dispatch_uid="core.collation")
 
         pagecache.track(User, lambda user: [pagecache.user_scope(user.pk)])
         pagecache.track(Notification, lambda notification: [pagecache.user_scope(notification.recipient_id)])

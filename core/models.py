@@ -4,8 +4,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from .collation import COLLATION
 
 
 class TimeStampedModel(models.Model):
@@ -19,7 +21,7 @@ class TimeStampedModel(models.Model):
 class User(AbstractUser):
     """A person who signs in: an officer of a unit, staff of the provincial board, or an admin."""
 
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, db_collation=COLLATION)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
     class Meta(AbstractUser.Meta):
@@ -97,6 +99,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # "<caller's key>:<user id>": a repeated notify() for the same event (a retried reminder) adds nothing.
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
+    # {"en": {"title": …, "body": …}, "vi": {…}}: the same message in every language of the interface, so that
+    # it reads in the language the recipient uses now, not the one they used when it was sent. `title` and
+    # `body` keep the recipient's language of that moment (the e-mail's, and the fallback).
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -110,6 +116,19 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def _text(self, part: str) -> str:
+        shown = (self.texts or {}).get(translation.get_language() or "", {})
+        return shown.get(part) or getattr(self, part)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the one stored at sending when there is no other)."""
+        return self._text("title")
+
+    @property
+    def shown_body(self) -> str:
+        return self._text("body")
 
 
 class OutboxMessage(models.Model):

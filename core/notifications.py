@@ -147,11 +147,19 @@ def mail_queue(*, to_email: str, subject: str, body: str, dedupe_key: str | None
 
 def _rows(notice: Notice, user: User, key: str | None) -> tuple[Notification, OutboxMessage | None]:
     """The notification and, if mailed, the outbox message of one recipient, in the recipient's language."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = " ".join(str(notice.title).split())  # one line: a mail header must not contain a newline
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            # one line: a mail header must not contain a newline
+            texts[language] = {"title": " ".join(str(notice.title).split())[:200], "body": str(notice.body)}
+    language = user.language if user.language in texts else settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = " ".join(str(notice.title).split())
         text = str(notice.body)
         mail_body = _mail_body(text, notice.link)
-    notification = Notification(recipient=user, title=subject[:200], body=text, link=notice.link, dedupe_key=key)
+    notification = Notification(
+        recipient=user, title=subject[:200], body=text, link=notice.link, dedupe_key=key, texts=texts
+    )
     if not (notice.email and user.email):
         return notification, None
     return notification, OutboxMessage(to_email=user.email, subject=subject[:255], body=mail_body, dedupe_key=key)

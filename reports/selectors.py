@@ -15,6 +15,7 @@ from django.utils.translation import ngettext, npgettext, pgettext
 from blocs.enums import Audience
 from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
+from core.collation import vi_sort_key
 
 from .enums import SubmissionStatus
 from .models import Extension, Submission, SubmissionVersion
@@ -281,7 +282,7 @@ def submission_grid(year: EmulationYear, *, unit: Unit | None = None) -> Grid:
     wanted = {pk for ids in owing.values() for pk in ids}
     if unit is not None:
         wanted &= {unit.pk}
-    units = sorted((known[pk] for pk in wanted), key=lambda u: u.name)
+    units = sorted((known[pk] for pk in wanted), key=lambda u: vi_sort_key(u.name))
 
     versions = SubmissionVersion.objects.select_related("submitted_by").order_by("-number")
     submissions = Submission.objects.filter(deadline__in=deadlines).prefetch_related(

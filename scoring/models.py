@@ -84,6 +84,12 @@ class Criterion(models.Model):
         return self.code.count(".")
 
 
+def reviewer_unit_id(year: EmulationYear, unit_id: int) -> int | None:
+    """Whose unit reviews a unit's sheet: no unit reviews its own, so the deputy reviews the leader's and the leader
+    every other one (None: the leader's sheet in a year without a deputy). The one place this rule is written."""
+    return year.deputy_id if unit_id == year.leader_id else year.leader_id
+
+
 class Sheet(TimeStampedModel):
     """Bảng tự chấm điểm: one unit's sheet for one year (drafted, submitted, reviewed, finalized)."""
 
@@ -111,6 +117,15 @@ class Sheet(TimeStampedModel):
     @property
     def is_editable_by_unit(self) -> bool:
         return self.status in (SheetStatus.DRAFT, SheetStatus.RETURNED)
+
+    @property
+    def reviewed_by_deputy(self) -> bool:
+        return reviewer_unit_id(self.year, self.unit_id) != self.year.leader_id
+
+    @property
+    def reviewer_unit(self) -> Unit | None:
+        """The unit that reviews this sheet (reviewer_unit_id), from the year's loaded leader and deputy."""
+        return self.year.deputy if self.reviewed_by_deputy else self.year.leader
 
     @property
     def badges(self) -> list["wording.Badge"]:

@@ -43,9 +43,7 @@ def may_fill_sheet(user, sheet: Sheet) -> bool:
 def is_reviewer(user, sheet: Sheet) -> bool:
     """No unit reviews its own sheet: the deputy reviews the leader's, the leader every other one."""
     year = sheet.year
-    if sheet.unit_id == year.leader_id:
-        return is_deputy(user, year)
-    return is_leader(user, year)
+    return is_deputy(user, year) if sheet.reviewed_by_deputy else is_leader(user, year)
 
 
 @rule("scoring.sheet.view")

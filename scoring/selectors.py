@@ -13,7 +13,7 @@ from blocs.selectors import members_in_year
 
 from . import wording
 from .enums import CriterionKind, SheetStatus
-from .models import CriteriaTable, Criterion, Score, Sheet
+from .models import CriteriaTable, Criterion, Score, Sheet, reviewer_unit_id
 
 ZERO = Decimal("0")
 DEC = DecimalField(max_digits=9, decimal_places=2)
@@ -256,7 +256,7 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
                 status_label=wording.status_label(status),
                 self_total=Decimal(ranked.self_total).quantize(Decimal("0.01")) if ranked else None,
                 reviewed_total=Decimal(ranked.reviewed_total).quantize(Decimal("0.01")) if ranked else None,
-                reviewer_is_deputy=unit.pk == year.leader_id,
+                reviewer_is_deputy=reviewer_unit_id(year, unit.pk) != year.leader_id,
             )
         )
     return rows

@@ -397,7 +397,7 @@ def sheet_submit(
     sheet.return_note = ""
     sheet.save(update_fields=["status", "submitted_at", "is_late", "return_note", "updated_at"])
     audit(by, "scoring.sheet.submitted", sheet, version=number, late=late)
-    reviewer_unit = year.deputy if sheet.unit_id == year.leader_id else year.leader
+    reviewer_unit = sheet.reviewer_unit
     if reviewer_unit is not None:
         notify_unit(
             reviewer_unit,

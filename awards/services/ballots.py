@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from blocs.models import EmulationYear, Unit
 from blocs.selectors import members_in_year, next_leaders_from_rotation
 from core.audit import audit
+from core.collation import vi_sort_key
 from core.permissions import ensure_can
 from scoring.selectors import ranking_for_year
 
@@ -209,7 +210,9 @@ def ballot_candidates_set(*, ballot: Ballot, unit_ids: list[int], by) -> Ballot:
     ranking = {r.unit.pk: r for r in ranking_for_year(ballot.year)}
     old = list(ballot.candidates.values_list("unit_id", flat=True))
     ballot.candidates.all().delete()
-    ordered = sorted(set(unit_ids), key=lambda pk: (ranking[pk].rank if pk in ranking else 10_000, members[pk].name))
+    ordered = sorted(
+        set(unit_ids), key=lambda pk: (ranking[pk].rank if pk in ranking else 10_000, vi_sort_key(members[pk].name))
+    )
     BallotCandidate.objects.bulk_create(
         BallotCandidate(
             ballot=ballot,

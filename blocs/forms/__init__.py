@@ -248,8 +248,21 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, bloc: Bloc, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(province_id=bloc.province_id, is_active=True)
-        self.fields["start_year"].initial = timezone.localdate().year
+        field = self.fields["unit"]
+        field.queryset = Unit.objects.filter(province_id=bloc.province_id, is_active=True).order_by("name")
+        # Units already in the bloc (a membership without an end) are not offered again; one that left may rejoin.
+        # Only the list changes: a current member sent anyway (a stale page) is still refused by the service, with
+        # the period it overlaps, and the one chosen stays selected when the form comes back with an error.
+        current = set(bloc.memberships.filter(end_year__isnull=True).values_list("unit_id", flat=True))
+        chosen = str(self.data.get("unit", "")) if self.is_bound else ""
+        field.widget.choices = [("", field.empty_label)] + [
+            (unit.pk, field.label_from_instance(unit))
+            for unit in field.queryset
+            if unit.pk not in current or str(unit.pk) == chosen
+        ]
+        # The bloc's newest year that is not closed (the one being run), else the calendar's.
+        current = bloc.years.exclude(phase=Phase.CLOSED).order_by("-year").values_list("year", flat=True).first()
+        self.fields["start_year"].initial = current or timezone.localdate().year
 
 
 class MembershipEndForm(forms.Form):

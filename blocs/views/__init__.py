@@ -12,6 +12,7 @@ from core.forms import apply_service_errors
 from core.permissions import ensure_can
 
 from .. import sections, selectors, services
+from ..enums import Phase
 from ..forms import (
     BlocForm,
     BlocSettingsForm,
@@ -282,7 +283,16 @@ def year_open_next(request, slug, year):
         else:
             messages.success(request, _("The year %(year)s was opened.") % {"year": opened.year})
             return redirect("blocs:year-detail", slug=slug, year=opened.year)
-    context = {"form": form, "year": current, "bloc": current.bloc, "proposed": (leader, deputy)}
+    with_states = EmulationYear.objects.select_related("bloc", *sections.related_names()).get(pk=current.pk)
+    context = {
+        "form": form,
+        "year": current,
+        "bloc": current.bloc,
+        "proposed": (leader, deputy),
+        # Opening N+1 closes nothing of N; the board is told what of N is still open before it does.
+        "unfinished": sections.unfinished(request.user, with_states),
+        "still_running": current.phase not in (Phase.PROPOSAL, Phase.CLOSED),
+    }
     return render(request, "blocs/year_next.html", context)
 
 

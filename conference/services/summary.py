@@ -316,7 +316,9 @@ def quotable_summaries(year: EmulationYear) -> list[QuoteSource]:
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """Composed text (NFC), with any combining mark that the extraction set apart from its letter ("Bă ́c")
+    joined back to it: otherwise a lone mark shows as a stray "ắ" in the quote."""
+    return unicodedata.normalize("NFC", re.sub(r"\s+(?=[\u0300-\u036f])", "", text))
 
 
 def _pdf_body(data: bytes) -> str:
@@ -355,7 +357,7 @@ def _written_body(content: dict) -> str:
 def _trim(text: str, limit: int = QUOTE_LIMIT) -> str:
     """At most `limit` characters, cut after the last whole sentence if that keeps at least half, else after
     the last whole word, with an ellipsis."""
-    text = " ".join(text.replace("*", "").split())
+    text = " ".join(_nfc(text).replace("*", "").split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 2]  # room for " …"

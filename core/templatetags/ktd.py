@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.i18n import grade_label
 from core.permissions import can as _can
 
 register = template.Library()
@@ -31,6 +32,19 @@ def days_left(when):
     if delta > 0:
         return ngettext("%(n)d day left", "%(n)d days left", delta) % {"n": delta}
     return ngettext("Overdue by %(n)d day", "Overdue by %(n)d days", -delta) % {"n": -delta}
+
+
+@register.filter
+def calendar_days(when):
+    """A calendar's words for a date: 'N days left' / 'Due today' ahead, 'N days ago' once passed. Not "overdue":
+    whether anyone is late is each unit's answer, which the home, the matrix and the reminders show."""
+    if when is None:
+        return ""
+    day = timezone.localtime(when).date() if isinstance(when, datetime.datetime) else when
+    delta = (day - timezone.localdate()).days
+    if delta >= 0:
+        return days_left(when)
+    return ngettext("%(n)d day ago", "%(n)d days ago", -delta) % {"n": -delta}
 
 
 @register.filter
@@ -71,6 +85,32 @@ def points(value):
     number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
     text = f"{number:f}"
     return text.replace(".", ",")
+
+
+@register.filter
+def deduction(value):
+    """A deduction as "−7,5", and a plain "0" when nothing is deducted (never "−0")."""
+    text = points(value)
+    return text if text == "0" else f"−{text}"
+
+
+@register.filter
+def grade(label):
+    """A classification label ("Xuất sắc") in the reader's language ("Excellent" in English)."""
+    return grade_label(label)
+
+
+@register.filter
+def document_date(record):
+    """The date an issued document bears (its `dated`, `issued_on` or the meeting's day), not when it was issued in
+    the application; None when it has none."""
+    for name in ("dated", "issued_on", "held_at"):
+        value = getattr(record, name, None)
+        if value:
+            if isinstance(value, datetime.datetime):
+                return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+            return value
+    return None
 
 
 @register.filter

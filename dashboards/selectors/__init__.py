@@ -21,6 +21,7 @@ from awards.models import Proposal
 from blocs.enums import Audience, DeadlineKind
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Person, Unit
 from blocs.selectors import members_in_year, memberships_in_year
+from core.collation import vi_sort_key
 from reports.models import Extension
 from reports.obligations import (
     DOSSIERS,
@@ -35,7 +36,8 @@ from reports.obligations import (
     unit_obligations,
 )
 from reports.services import submissions
-from scoring.models import CriteriaTable
+from scoring.enums import SheetStatus
+from scoring.models import CriteriaTable, Sheet, reviewer_unit_id
 
 from .leader import DoneWork, LeaderHome, leader_home
 
@@ -183,6 +185,7 @@ class UnitYear:
     todo: UnitTodo
     leader: LeaderHome | None = None  # the leader unit's work, for the leader unit
     members: list[Unit] | None = None  # filled for the leader
+    to_review: Sheet | None = None  # the deputy's: the leader unit's sheet, sent and waiting for its review
 
     @property
     def overdue_count(self) -> int:
@@ -191,8 +194,9 @@ class UnitYear:
 
     @property
     def todo_count(self) -> int:
-        """Still to do, not overdue: the unit's own and the leader's work."""
-        return len(self.todo.todo) + (len(self.leader.todos) - self.leader.overdue_count if self.leader else 0)
+        """Still to do, not overdue: the unit's own, the leader's work and the deputy's review."""
+        leader = len(self.leader.todos) - self.leader.overdue_count if self.leader else 0
+        return len(self.todo.todo) + leader + (1 if self.to_review else 0)
 
     @property
     def done_count(self) -> int:
@@ -287,11 +291,20 @@ def officer_home(*, unit: Unit, now: datetime.datetime | None = None) -> list[Un
         if not years or not year.is_closed:
             years.append(year)
     result = []
-    for year in sorted((y for ys in shown.values() for y in ys), key=lambda y: (y.bloc.name, -y.year)):
+    for year in sorted((y for ys in shown.values() for y in ys), key=lambda y: (vi_sort_key(y.bloc.name), -y.year)):
         if not Membership.objects.filter(memberships_in_year(year=year.year), bloc=year.bloc, unit=unit).exists():
             continue
         role = "leader" if year.leader_id == unit.pk else "deputy" if year.deputy_id == unit.pk else "member"
         item = UnitYear(year=year, role=role, todo=unit_todo(year=year, unit=unit, now=now))
+        if role == "deputy" and year.leader_id and reviewer_unit_id(year, year.leader_id) == unit.pk:
+            # The leader's own sheet is the deputy's to review (scoring.models.reviewer_unit_id).
+            item.to_review = (
+                Sheet.objects.filter(
+                    year=year, unit_id=year.leader_id, status__in=(SheetStatus.SUBMITTED, SheetStatus.REVIEWED)
+                )
+                .select_related("unit")
+                .first()
+            )
         if role == "leader":
             if not year.is_closed:
                 item.leader = leader_home(year=year, at=now)
@@ -335,7 +348,7 @@ class OverdueWork:
     @property
     def units(self) -> list[Unit]:
         seen = {unit.pk: unit for _deadline, units in self.deadlines for unit in units}
-        return sorted(seen.values(), key=lambda unit: unit.name)
+        return sorted(seen.values(), key=lambda unit: vi_sort_key(unit.name))
 
 
 @dataclass
@@ -421,7 +434,7 @@ def overdue_work(
                 if state.state == State.MISSING:
                     late.append(units.get(unit_id) or deadline.unit)
             if late:
-                work.deadlines.append((deadline, sorted(late, key=lambda unit: unit.name)))
+                work.deadlines.append((deadline, sorted(late, key=lambda unit: vi_sort_key(unit.name))))
         if work.deadlines:
             result[year.pk] = work
     return result
@@ -465,5 +478,9 @@ def board_home(*, province_id: int, now: datetime.datetime | None = None) -> Boa
     return BoardHome(
         rows=rows,
         decisions=list(decisions.values()),
-        overdue=[overdue[y.pk] for y in sorted(open_years, key=lambda y: (y.bloc.name, -y.year)) if y.pk in overdue],
+        overdue=[
+            overdue[y.pk]
+            for y in sorted(open_years, key=lambda y: (vi_sort_key(y.bloc.name), -y.year))
+            if y.pk in overdue
+        ],
     )

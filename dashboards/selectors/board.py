@@ -44,6 +44,7 @@ from awards.enums import ProposalStatus
 from awards.models import Proposal
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Bloc, Deadline, EmulationYear, Membership, Unit
+from core.collation import vi_sort_key
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.obligations import State, answers, obligation, owes
 from scoring import wording as sheet_wording
@@ -348,7 +349,7 @@ def _rows_for(years: list[EmulationYear], ranks: dict[tuple[int, int], Ranked] |
     leaders: dict[int, list[Unit]] = {}
     if ranks is not None:
         wanted = {y.pk for y in published}
-        for (year_pk, _unit_pk), r in sorted(ranks.items(), key=lambda item: item[1].unit.name):
+        for (year_pk, _unit_pk), r in sorted(ranks.items(), key=lambda item: vi_sort_key(item[1].unit.name)):
             if year_pk in wanted and r.rank == 1:
                 leaders.setdefault(year_pk, []).append(r.unit)
     elif published:
@@ -509,7 +510,7 @@ def members_of_years(
                 sheet_status=sheet_wording.sheet_status(sheets.get((year.pk, unit.pk))),
                 ranked=ranks.get((year.pk, unit.pk)),
             )
-            for unit in sorted(units.values(), key=lambda u: u.name)
+            for unit in sorted(units.values(), key=lambda u: vi_sort_key(u.name))
         ]
         rows.sort(key=lambda r: (r.ranked is None, r.ranked.rank if r.ranked else 0, r.unit.name))
         result[year.pk] = YearMembers(year=year, deadlines=year_deadlines, rows=rows)

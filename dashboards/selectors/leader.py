@@ -20,6 +20,7 @@ from blocs.enums import Audience, DeadlineKind
 from blocs.models import Covenant, Deadline, EmulationYear, Membership, Unit
 from conference.enums import AnswerStatus, PlanStatus
 from conference.models import Comment, ConferenceMinutes, ConferencePlan, DraftReport, SummaryReport
+from core.collation import vi_sort_key
 from reports.enums import SubmissionStatus
 from reports.models import Extension, Submission, SubmissionVersion
 from reports.obligations import (
@@ -37,7 +38,7 @@ from reports.obligations import (
 )
 from reports.obligations import answers as first_answers
 from scoring.enums import SheetStatus
-from scoring.models import CriteriaTable, Sheet
+from scoring.models import CriteriaTable, Sheet, reviewer_unit_id
 
 # Urgency of a thing to do, most urgent first.
 OVERDUE, SOON, NORMAL = "overdue", "soon", "normal"
@@ -203,7 +204,7 @@ def _urgency(due: datetime.datetime | None, now: datetime.datetime, soon: dateti
 
 
 def _names(units) -> list[Unit]:
-    return sorted(units, key=lambda unit: unit.name)
+    return sorted(units, key=lambda unit: vi_sort_key(unit.name))
 
 
 # --- what is read once and shared between the items --------------------------------------------------------
@@ -565,8 +566,9 @@ def late_todos(*, progress: list[_Progress], url) -> list[Todo]:
 
 def review_todo(*, year: EmulationYear, sheets: dict[int, Sheet], due, url) -> Todo | None:
     """Sheets waiting for review or to finalize (the leader's own goes to the deputy)."""
-    to_review = [a for a in sheets.values() if a.status == SheetStatus.SUBMITTED and a.unit_id != year.leader_id]
-    to_finalize = [a for a in sheets.values() if a.status == SheetStatus.REVIEWED and a.unit_id != year.leader_id]
+    leaders = [a for a in sheets.values() if reviewer_unit_id(year, a.unit_id) == year.leader_id]
+    to_review = [a for a in leaders if a.status == SheetStatus.SUBMITTED]
+    to_finalize = [a for a in leaders if a.status == SheetStatus.REVIEWED]
     own = sheets.get(year.leader_id)
     own_waiting = own is not None and own.status in (SheetStatus.SUBMITTED, SheetStatus.REVIEWED)
     if not (to_review or to_finalize or own_waiting):
@@ -793,6 +795,19 @@ def _late_todo(deadline: Deadline, overdue: list[Unit], waiting: list[Unit], ret
             "late_reports",
             url("reports:submission-matrix") + "?late=1",
             _("Reports of the member units"),
+        )
+    if not overdue:
+        # Every unit has answered; some late, and the leader decides whether to take their files. Nobody is
+        # overdue: a decision to make, not a deadline missed (no date, so not "overdue" by its due date either).
+        return Todo(
+            code=code,
+            title=_("Files sent late to decide on: %(title)s") % {"title": deadline.title},
+            count=len(waiting),
+            url=link,
+            action=action,
+            urgency=NORMAL,
+            due=None,
+            rows=rows,
         )
     return Todo(
         code=code,

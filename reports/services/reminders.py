@@ -34,6 +34,7 @@ from django.utils.translation import gettext, ngettext
 
 from blocs.enums import Audience, DeadlineKind, Phase
 from blocs.models import Deadline, EmulationYear, Membership, Person, Unit
+from core.collation import vi_sort_key
 from core.models import OutboxMessage, User
 from core.notifications import Notice, notify_many
 
@@ -165,7 +166,7 @@ def _owing_units(deadlines: list[Deadline]) -> dict[int, list[Unit]]:
         if deadline.audience == Audience.MEMBERS:
             if year.pk not in members:
                 units = {m.unit.pk: m.unit for m in memberships.get(year.bloc_id, []) if m.covers(year.year)}
-                members[year.pk] = sorted(units.values(), key=lambda unit: unit.name)
+                members[year.pk] = sorted(units.values(), key=lambda unit: vi_sort_key(unit.name))
             owing[deadline.pk] = members[year.pk]
         elif deadline.audience == Audience.LEADER:
             owing[deadline.pk] = [year.leader]

@@ -96,7 +96,13 @@ def summary_length(pdf_bytes: bytes) -> tuple[int, Decimal]:
 def check_file(upload, *, deadline: Deadline) -> dict:
     """Refuse what cannot be a report: wrong type (from the content), empty, too large, encrypted or unreadable;
     a summary longer than the bloc's page limit. Returns what was measured."""
-    UploadValidator(("pdf", "docx"))(upload)
+    summary = deadline.kind == DeadlineKind.SUMMARY_REPORT
+    if summary and upload.size and getattr(sniff(upload), "code", None) == "docx":
+        raise ValidationError(
+            _("Send the summary as a PDF (or write it in the browser): its length is measured on the A4 pages.")
+        )
+    # The summary is measured in pages, which only a PDF has: its messages name PDF alone.
+    UploadValidator(("pdf",) if summary else ("pdf", "docx"))(upload)
     kind = sniff(upload)
     measured: dict = {}
     if kind.code == "pdf":
@@ -138,10 +144,6 @@ def check_file(upload, *, deadline: Deadline) -> dict:
                         "max": math.ceil(limit),
                     }
                 )
-    elif deadline.kind == DeadlineKind.SUMMARY_REPORT:
-        raise ValidationError(
-            _("Send the summary as a PDF (or write it in the browser): its length is measured on the A4 pages.")
-        )
     return measured
 
 

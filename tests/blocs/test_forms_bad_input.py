@@ -233,3 +233,14 @@ def test_the_form_page_says_nothing_was_saved(world, board):
     response = post_refused(board, reverse("blocs:deadline-create", kwargs={"slug": "ktdnc", "year": 2020}), data)
 
     assert shows(response, vi("Please correct the fields marked below; nothing was saved yet."))
+
+
+def test_the_unit_list_offers_no_unit_already_in_the_bloc_and_starts_at_the_blocs_year(world, board):
+    from blocs.forms import MembershipForm
+
+    form = MembershipForm(bloc=world.bloc)
+    offered = {value for value, _label in form.fields["unit"].widget.choices if value}
+
+    assert world.outsider_unit.pk in offered
+    assert not offered & {world.member_unit.pk, world.leader_unit.pk, world.deputy_unit.pk}
+    assert form.fields["start_year"].initial == world.year.year

@@ -263,3 +263,29 @@ def test_the_page_costs_the_same_whatever_the_year_holds(
 
     assert response.status_code == 200
     assert len(response.context["deadlines"]) == n
+
+
+def test_opening_the_next_year_warns_of_what_is_unfinished_in_this_one(world, client_as):
+    world.year.phase = Phase.REVIEW
+    world.year.save()
+    add_records(world.year, issued=False)
+    url = reverse("blocs:year-next", kwargs=Y)
+
+    html = client_as(world.board).get(url).content.decode()
+
+    assert vi("The year %(year)s is not finished.") % {"year": 2020} in html
+    assert vi("It is at the stage “%(phase)s”.") % {"phase": vi("Review")} in html
+    for label in ("Ranking", "Vote-count minutes"):
+        assert vi(label) in html
+    assert vi("Not published yet") in html
+
+
+def test_opening_the_next_year_of_a_finished_year_warns_of_nothing(world, client_as):
+    world.year.phase = Phase.PROPOSAL
+    world.year.save()
+    add_records(world.year, issued=True)
+    SummaryReport.objects.filter(year=world.year).update(status=PlanStatus.ISSUED)
+
+    html = client_as(world.board).get(reverse("blocs:year-next", kwargs=Y)).content.decode()
+
+    assert vi("The year %(year)s is not finished.") % {"year": 2020} not in html

@@ -497,6 +497,22 @@ def test_a_long_summary_is_cut_after_a_sentence_and_a_quote_goes_in_once():
     assert services.with_quote("", "Q") == "Q"
 
 
+def test_a_quote_has_no_stray_marks_from_decomposed_or_split_letters():
+    """Text extracted from a PDF may come decomposed (NFD), or with a mark set apart from its letter: the quote is
+    composed again and never shows a lone mark ("ắ")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Tỉnh Bắc Giang đạt kết quả tốt. ") * 40
+    split = "Tỉnh Ba\u0306 \u0301c Giang đạt kết quả tốt."
+
+    for text in (decomposed, split):
+        quoted = services._trim(text)
+        assert quoted == unicodedata.normalize("NFC", quoted)
+        assert "Bắc" in quoted
+        assert not any(unicodedata.combining(c) for c in quoted)
+        assert all(len(word) > 1 or word.isalnum() or word == "…" for word in quoted.split())
+
+
 def test_only_a_listed_summary_can_be_quoted(world):
     other = Submission.objects.filter(deadline__kind=DeadlineKind.YEAR_REPORT).first()
     with pytest.raises(ValidationError):

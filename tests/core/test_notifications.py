@@ -134,6 +134,34 @@ def test_notify_renders_lazy_text_in_each_recipients_language(db):
     assert [n.title for n in created] == ["Đăng nhập", "Log in"]
 
 
+def test_a_notification_reads_in_the_language_its_recipient_uses_now(db, client_as):
+    officer = UserFactory(language="vi")
+    notify(users=[officer], title=gettext_lazy("Log in"), body=gettext_lazy("Log out"))
+    client = client_as(officer)
+    assert "Đăng nhập" in client.get(LIST).content.decode()
+
+    client.post(reverse("core:set-language"), {"language": "en", "next": LIST})
+    html = client.get(LIST).content.decode()
+
+    assert "Log in" in html and "Log out" in html and "Đăng nhập" not in html
+
+
+def test_the_classification_labels_show_in_the_readers_language():
+    from core.i18n import grade_label
+
+    with translation.override("en"):
+        assert [grade_label(g) for g in ("Xuất sắc", "Tốt", "Khá", "Không hoàn thành", "Loại A", "")] == [
+            "Excellent",
+            "Good",
+            "Fair",
+            "Not completed",
+            "Loại A",
+            "",
+        ]
+    with translation.override("vi"):
+        assert grade_label("Xuất sắc") == "Xuất sắc"
+
+
 @pytest.mark.parametrize("link", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
 def test_notify_refuses_a_link_off_the_site(db, link):
     with pytest.raises(ValueError):

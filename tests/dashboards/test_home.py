@@ -399,6 +399,27 @@ def test_only_the_leader_sees_the_members_and_its_work(world, client_as):
     assert (item.role, item.members, [t.code for t in item.leader.todos]) == ("leader", expected, ["plan"])
 
 
+def test_the_deputy_home_asks_it_to_review_the_leaders_sheet(year_in_progress, client_as):
+    w = year_in_progress
+    sheet = Sheet.objects.create(
+        year=w.year, unit=w.leader_unit, status=SheetStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    review = reverse("scoring:review-sheet", args=[w.bloc.slug, w.year.year, w.leader_unit.pk])
+
+    response = home_of(client_as, w.deputy)
+    (item,) = response.context["items"]
+    assert item.to_review == sheet
+    assert f'href="{review}"' in response.content.decode()
+    # the member's and the leader's homes have no such card: neither reviews the leader's sheet
+    assert 'data-item="deputy-review"' not in home_of(client_as, w.member).content.decode()
+    assert 'data-item="deputy-review"' not in home_of(client_as, w.leader).content.decode()
+
+    sheet.status = SheetStatus.FINAL
+    sheet.save()
+    (item,) = home_of(client_as, w.deputy).context["items"]
+    assert item.to_review is None
+
+
 def test_the_leader_answers_the_dossiers_deadline_by_sending_the_dossiers(year_in_progress, client_as):
     w = year_in_progress
     dossiers = entry(w, DeadlineKind.AWARD_DOSSIER, -1, "Hồ sơ đề nghị khen thưởng", audience=Audience.LEADER)

@@ -507,3 +507,22 @@ def test_the_board_reads_it_in_the_same_queries(world, client_as, django_assert_
     client = client_as(board_of(world.bloc.province))
     with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200
+
+
+def test_files_sent_late_and_waiting_for_a_decision_are_not_overdue(site):
+    """When every unit has answered, some late, the leader has a decision to make, not a deadline missed."""
+    from dashboards.selectors.leader import NORMAL, _late_todo
+
+    deadline = site.deadlines["year_report"]
+    late_unit = site.units["E"]
+
+    with translation.override("en"):
+        todo = _late_todo(deadline, [], [late_unit], set(), url=lambda name: f"/{name}/")
+        assert (todo.urgency, todo.due, todo.count, todo.title) == (
+            NORMAL,
+            None,
+            1,
+            f"Files sent late to decide on: {deadline.title}",
+        )
+        missed = _late_todo(deadline, [site.units["F"]], [late_unit], set(), url=lambda name: f"/{name}/")
+        assert (missed.urgency, missed.title) == ("overdue", f"Late: {deadline.title}")

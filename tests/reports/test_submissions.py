@@ -435,6 +435,15 @@ BAD = {
             vi("The file “%(name)s” cannot be read as a PDF; save it again as PDF and retry.") % {"name": "rong.pdf"}
         ),
     ),
+    "text-as-summary": (
+        "summary",
+        "tom-tat.pdf",
+        lambda: b"plain text, not a PDF",
+        lambda: (
+            vi("The file “%(name)s” is not a valid %(allowed)s file (its content was checked, not its name).")
+            % {"name": "tom-tat.pdf", "allowed": "PDF"}
+        ),
+    ),
     "docx-summary": (
         "summary",
         "tom-tat.docx",

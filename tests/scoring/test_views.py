@@ -400,7 +400,9 @@ def totals_of(response) -> dict[str, str]:
     html = response.content.decode()
     groups = dict(re.findall(r'<span id="group-total-(\d+)" hx-swap-oob="true">([^<]*)</span>', html))
     bonus = re.search(r">\+([^<]*)</dd>", html).group(1)
-    deductions = re.search(r">−([^<]*)</dd>", html).group(1)
+    shown = re.search(r'id="sheet-deductions">([^<]*)<', html).group(1)
+    assert shown != "−0"  # "−3" for a deduction, a plain "0" for none
+    deductions = shown.removeprefix("−")
     total = re.search(r'id="sheet-total">([^<]*)<', html).group(1)
     return {**groups, "bonus": bonus, "deductions": deductions, "total": total}
 
