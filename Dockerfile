@@ -31,8 +31,15 @@ RUN pip install --no-cache-dir .
 FROM ${PYTHON_IMAGE} AS runtime
 
 # WeasyPrint needs pango (its fontconfig/freetype come along); the fonts are bundled in the repo.
+# `manage.py backup`/`restore` need pg_dump/pg_restore of the server's major version or later (an older pg_dump
+# refuses a newer server): POSTGRES_MAJOR follows docker-compose.yml's `postgres:16`. Bookworm's client is 15, so
+# the client comes from apt.postgresql.org, set up by the script and signing key Debian's postgresql-common ships.
+ARG POSTGRES_MAJOR=16
 RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+        postgresql-client-${POSTGRES_MAJOR} \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user. /data/* are the mount points of the named volumes: created here owned by `app`,

@@ -11,7 +11,7 @@ class BlocsConfig(AppConfig):
     def ready(self) -> None:
         from core.documents import registry
 
-        from . import pagecache, permissions  # noqa: F401  (permissions registers the rules)
+        from . import mail, pagecache, permissions  # noqa: F401  (permissions registers the rules)
         from .sections import Stage, document_state, year_link
 
         year_link(
@@ -45,3 +45,4 @@ class BlocsConfig(AppConfig):
             )
         )
         pagecache.register()
+        mail.register()

@@ -123,3 +123,19 @@ def may_manage_staff(user, province: Province) -> bool:
 def may_administer_system(user, _obj=None) -> bool:
     """Provinces and their first board accounts: the system administrator (a superuser)."""
     return user.is_superuser
+
+
+# --- undelivered mail (core's pages of it, blocs/mail.py) -----------------------------------------------------
+
+
+@rule("blocs.mail.province")
+def may_see_province_mail(user, province: Province) -> bool:
+    """The mail the outbox has not delivered to the users of a province, and resending it: its board."""
+    return is_board_of(user, province.pk)
+
+
+@rule("blocs.mail.year")
+def may_see_year_mail(user, year: EmulationYear) -> bool:
+    """The mail not delivered to the officers of a bloc-year's member units (its reminders, mostly), and resending
+    it: the year's leader unit, and the province's board."""
+    return is_leader(user, year) or is_board_of(user, year.bloc.province_id)

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import notifications
 from .models import AuditLog, Heartbeat, Notification, OutboxMessage, User
 
 
@@ -62,8 +62,10 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry the selected failed e-mails now"))
     def retry_now(self, request, queryset):
-        # Only failed rows, given up or not: a row stuck in "sending" may already have been delivered.
-        count = queryset.filter(status=OutboxMessage.Status.FAILED).update(next_attempt_at=timezone.now(), attempts=0)
+        # Only failed rows, given up or not: a row stuck in "sending" may already have been delivered. The same
+        # resend as on the pages of undelivered mail (a fresh retry period, audited), for any message.
+        failed = queryset.filter(status=OutboxMessage.Status.FAILED)
+        count = len(notifications.outbox_requeue(messages=failed, by=request.user, via="admin"))
         self.message_user(
             request,
             ngettext(

@@ -1,4 +1,4 @@
-"""The pages of a failed request (400, 403, 404, 500 and a refused form), in the reader's language.
+"""The pages of a failed request (400, 403, 404, 413, 500, 503 and a refused form), in the reader's language.
 
 The 4xx pages use the full layout with the navigation, so that the reader can go on from where they are; should
 that layout itself fail (the database is down, the session is broken), they fall back to the minimal one. The 500
@@ -7,10 +7,14 @@ show even when whatever broke the request is still broken.
 """
 
 import logging
+import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,7 +52,33 @@ def _page(request: HttpRequest, template: str, status: int, context: dict | None
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
     return _page(request, "errors/400.html", 400)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """A form whose text (files aside) is over DATA_UPLOAD_MAX_MEMORY_SIZE: 413, with its size and the limit. The
+    browser usually keeps what was typed when the person goes back; app.js warns before sending in the first place."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = 0
+    context = {
+        "size": filesizeformat(size) if size else "?",
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+    }
+    return _minimal(request, "errors/413.html", 413, context)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database could not be reached: 503, minimal layout (the full one needs the database). For a form, that
+    nothing was saved."""
+    context = {"saved_nothing": request.method not in ("GET", "HEAD", "OPTIONS")}
+    response = _minimal(request, "errors/503_database.html", 503, context)
+    response["Retry-After"] = "10"
+    response.database_unavailable = True  # a read is retried once (core.middleware.DatabaseRetryMiddleware)
+    return response
 
 
 @requires_csrf_token
@@ -62,6 +92,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        from .middleware import close_broken_connections
+
+        close_broken_connections()
+        return database_unavailable(request)
     return _minimal(request, "errors/500.html", 500)
 
 

@@ -1,7 +1,12 @@
-"""Security headers and the per-user language."""
+"""Security headers, the per-user language, and a request that lost its database connection."""
+
+import logging
 
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -44,3 +49,34 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseRetryMiddleware:
+    """A request whose database connection broke (the server restarted, a connection killed, a failover).
+
+    Whatever raised it (a view, the session or the user loaded by a middleware), the error becomes the "database
+    unavailable" page (core.errors.server_error: 503, in the reader's language; for a form, that nothing was
+    saved), never a bare server error, and the broken connections are closed so the next query opens new ones. A
+    read (GET or HEAD), which changed nothing, is then run once more. First in MIDDLEWARE, so that the retry goes
+    through every other middleware again."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "database_unavailable", False) and request.method in self.SAFE:
+            logger.warning("Database connection lost on %s %s; retrying it once", request.method, request.path)
+            close_broken_connections()
+            response = self.get_response(request)
+        return response
+
+
+def close_broken_connections() -> None:
+    """Close every connection of this thread that is not inside a transaction (one that is belongs to a caller
+    that will see the error itself); the next query opens a new one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()

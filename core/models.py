@@ -141,7 +141,25 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    class Delivery(models.TextChoices):
+        """Where a message stands, as people are shown it (`delivery`)."""
+
+        QUEUED = "queued", _("queued")
+        RETRYING = "retrying", _("retrying")
+        GIVEN_UP = "given_up", _("given up")
+        SENT = "sent", _("sent")
+
     to_email = models.EmailField(_("to"))
+    # The user the address belonged to when the message was queued: whose undelivered mail it is (NULL for an
+    # address of no user). Not a cascade: the record of what was sent outlives an account.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("content"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -155,6 +173,9 @@ class OutboxMessage(models.Model):
     # and the claiming worker marks the outcome only while its claim still holds (a fencing token).
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True, null=True, blank=True)
+    # The start of the retry period: failures are retried for OUTBOX_RETRY_HOURS after it, then given up. Its
+    # creation, or the moment someone resent it.
+    retry_from = models.DateTimeField(_("retried since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -165,16 +186,44 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
 
+    @property
+    def delivery(self) -> str:
+        """Sent; given up (failed with no next attempt); retrying (it has failed, or a retry is under way); or
+        queued (not tried yet, or resent and due)."""
+        if self.status == self.Status.SENT:
+            return self.Delivery.SENT
+        if self.status == self.Status.FAILED:
+            return self.Delivery.RETRYING if self.next_attempt_at is not None else self.Delivery.GIVEN_UP
+        if self.status == self.Status.SENDING and self.attempts > 1:
+            return self.Delivery.RETRYING
+        return self.Delivery.QUEUED
+
+    def get_delivery_display(self) -> str:
+        return str(self.Delivery(self.delivery).label)
+
 
 class RenderedDocument(TimeStampedModel):
     """A stored rendering (PDF or DOCX) of an official document: versioned, never re-rendered on download.
-    `kind` names the builder registered in core.documents.registry; `object_id` the record it renders."""
+    `kind` names the builder registered in core.documents.registry; `object_id` the record it renders.
+
+    Every rendering ends, done or failed (core/documents/services.py): `attempts` counts its hand-overs to the
+    documents queue, `claimed_at` is when a worker took it (a later writer must still hold that claim), and the
+    beat's sweep hands over again a rendering whose worker was lost or whose message never arrived."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RENDERING = "rendering", _("Rendering")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        """Why a rendering failed: each has its own words on the page (core/_document_status.html)."""
+
+        UNSENT = "unsent", _("The file server could not be reached")  # the sweep hands it over when it can
+        ERROR = "error", _("The document could not be rendered")
+        TIMEOUT = "timeout", _("Rendering took too long")
+        INTERRUPTED = "interrupted", _("Rendering was interrupted")
+        NOT_STARTED = "not_started", _("No file server took it up")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -192,15 +241,36 @@ class RenderedDocument(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    failure = models.CharField(_("reason of the failure"), max_length=12, choices=Failure.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rendered document")
         verbose_name_plural = _("rendered documents")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["kind", "object_id", "format"])]
+        indexes = [
+            models.Index(fields=["kind", "object_id", "format"]),
+            # The sweep's question: which renderings are not finished (few rows among many done).
+            models.Index(
+                fields=["status", "updated_at"],
+                name="core_rendered_unfinished",
+                condition=~models.Q(status="done"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name or f"{self.kind} {self.object_id} v{self.object_version}.{self.format}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Waiting or rendering: the page polls it."""
+        return self.status in (self.Status.PENDING, self.Status.RENDERING)
+
+    @property
+    def will_retry(self) -> bool:
+        """Failed only because the queue could not be reached: the sweep hands it over again by itself."""
+        return self.status == self.Status.FAILED and self.failure == self.Failure.UNSENT
 
 
 def pending_upload_path(instance: "PendingUpload", filename: str) -> str:

@@ -52,6 +52,35 @@ def sniff(uploaded) -> FileKind | None:
     return None
 
 
+def check_docx_opens(uploaded) -> None:
+    """A DOCX is accepted only if Word's main part opens (python-docx reads it): a file that has the DOCX layout
+    but garbage inside would be stored as a report nobody can open. Its text is not read beyond a bounded size."""
+    from docx import Document
+
+    refused = ValidationError(
+        _(
+            "The file “%(name)s” looks like a Word document but cannot be opened (it is damaged); save it again from "
+            "Word, or as PDF, and try again."
+        ),
+        code="broken_docx",
+        params={"name": uploaded.name},
+    )
+    try:
+        uploaded.seek(0)
+        with zipfile.ZipFile(uploaded) as archive:
+            main = archive.getinfo("word/document.xml")
+            if main.file_size > settings.DOCX_MAIN_PART_MAX_BYTES:
+                raise refused
+        uploaded.seek(0)
+        Document(uploaded)
+    except ValidationError:
+        raise
+    except Exception as exc:  # python-docx raises lxml, KeyError, zipfile and its own errors alike
+        raise refused from exc
+    finally:
+        uploaded.seek(0)
+
+
 @deconstructible
 class UploadValidator:
     """Refuse empty, oversized, or wrongly typed files with a message that says which and why."""
@@ -93,6 +122,8 @@ class UploadValidator:
                 code="bad_extension",
                 params={"name": uploaded.name, "kind": kind.label},
             )
+        if kind is DOCX:
+            check_docx_opens(uploaded)
 
     def __eq__(self, other):
         return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes) == (

@@ -59,6 +59,17 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness (core/health.py): each part's state in JSON; 503 when a required part (the database) is down,
+    200 with "degraded" when the service runs without a part (the cache's Redis, the broker, the worker, mail)."""
+    from . import health
+
+    overall, parts = health.readiness()
+    return JsonResponse({"status": overall, "checks": parts}, status=503 if overall == health.DOWN else 200)
+
+
 @login_required
 @require_GET
 def notification_list(request):

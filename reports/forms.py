@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput, TimeInput
+from core.forms import TextLimits
 
 from .editor import SECTIONS, clean_content
 
@@ -27,7 +28,7 @@ class UploadForm(forms.Form):
             field.widget.attrs["accept"] = ".pdf,.docx"
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextLimits, forms.Form):
     # Not required here: the service says what is missing, in its own words.
     note = forms.CharField(
         label=_("What the unit should correct"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -47,7 +48,7 @@ class ExtensionForm(forms.Form):
         return timezone.make_aware(moment)
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(TextLimits, forms.Form):
     """A title and up to six sections, each a heading and its text."""
 
     title = forms.CharField(label=_("Title"), max_length=300)

@@ -3,8 +3,10 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextLimits, limit_text
 from core.validators import UploadValidator
 
 from .enums import CriterionKind
@@ -89,11 +91,16 @@ class SheetForm(forms.Form):
                 max_points=criterion.max_points,
                 initial=_fmt(score.self_points) if score and score.self_points is not None else "",
             )
-            self.fields[f"explanation_{criterion.pk}"] = forms.CharField(
-                label=_("Explanation for %(code)s") % {"code": criterion.code},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-                initial=score.explanation if score else "",
+            # The limit is said once, in the table's header (scoring/sheet.html), not under each of its rows.
+            self.fields[f"explanation_{criterion.pk}"] = limit_text(
+                forms.CharField(
+                    label=_("Explanation for %(code)s") % {"code": criterion.code},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                    initial=score.explanation if score else "",
+                ),
+                settings.CRITERION_TEXT_MAX_CHARS,
+                state=False,
             )
             self.fields[f"evidence_{criterion.pk}"] = EvidenceField(
                 label=_("Evidence for %(code)s") % {"code": criterion.code}
@@ -156,12 +163,16 @@ class ReviewForm(forms.Form):
                 max_points=criterion.max_points,
                 initial=_fmt(shown) if shown is not None else "",
             )
-            self.fields[f"reason_{criterion.pk}"] = forms.CharField(
-                label=_("Reason for %(code)s") % {"code": criterion.code},
-                required=False,
-                # A sentence or two that the unit will read: a box as wide as the table, not a cell.
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-                initial=score.review_reason if score else "",
+            self.fields[f"reason_{criterion.pk}"] = limit_text(
+                forms.CharField(
+                    label=_("Reason for %(code)s") % {"code": criterion.code},
+                    required=False,
+                    # A sentence or two that the unit will read: a box as wide as the table, not a cell.
+                    widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                    initial=score.review_reason if score else "",
+                ),
+                settings.CRITERION_TEXT_MAX_CHARS,
+                state=False,
             )
 
     def entries(self):
@@ -179,7 +190,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(TextLimits, forms.ModelForm):
     max_points = PointsField(label=_("Maximum points"), required=True)
 
     class Meta:

@@ -167,6 +167,10 @@ def _redis_or_skip(url: str) -> None:
         pytest.skip(f"{MISSING_SERVICE} Redis at {url} ({exc})")
 
 
+# Every queue a task may be routed to (settings.CELERY_TASK_ROUTES; "celery" is Celery's old default).
+WORKER_QUEUES = ["documents", "mail", "tick", "celery"]
+
+
 @pytest.fixture
 def redis_worker(settings):
     from celery.contrib.testing.worker import start_worker
@@ -187,7 +191,7 @@ def redis_worker(settings):
             concurrency=1,
             perform_ping_check=False,
             loglevel="WARNING",
-            queues=["celery", "documents"],
+            queues=WORKER_QUEUES,
         ) as worker:
             yield worker
     finally:
@@ -204,3 +208,136 @@ def _reset_pools(app) -> None:
     app._pool = None
     app.amqp._producer_pool = None
     kombu.pools.reset()
+
+
+# --- real worker processes sharing the test database (PostgreSQL) --------------------------------------------
+
+
+class WorkerProcess:
+    """One `celery -A config worker` in its own process group (so that it can be killed with all it started)."""
+
+    def __init__(self, name: str, process, log: Path):
+        self.name, self.process, self.log = name, process, log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def wait_ready(self, timeout: float = 90.0) -> "WorkerProcess":
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.output():
+                return self
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"worker {self.name} exited with {self.process.returncode}:\n{self.output()[-4000:]}"
+                )
+            time.sleep(0.1)
+        raise AssertionError(f"worker {self.name} not ready after {timeout} s:\n{self.output()[-4000:]}")
+
+    def children(self) -> list[int]:
+        """The pool's processes (and beat's, when embedded)."""
+        pid = self.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def kill(self) -> None:
+        """SIGKILL to the worker and every process it started, as when its container is killed."""
+        import contextlib
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):  # the group is gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+class WorkerProcesses:
+    def __init__(self, base_env: dict[str, str], folder: Path, broker_url: str):
+        self.base_env, self.folder, self.broker_url = base_env, folder, broker_url
+        self.started: list[WorkerProcess] = []
+
+    def start(
+        self, name: str, queues: list[str], *, beat: bool = False, env: dict | None = None, prelude: str = ""
+    ) -> WorkerProcess:
+        """Start a worker (prefork, one child) consuming `queues`; with `beat`, beat runs inside it. `env` adds
+        settings (RENDER_STUCK_SECONDS…); `prelude` is Python run in the worker once Django is set up (e.g. to
+        register a document kind of the test). Not waited for: call wait_ready()."""
+        import subprocess
+        import sys
+        import uuid
+
+        log = self.folder / f"{name}-{uuid.uuid4().hex[:6]}.log"
+        code = f"import sys, django\ndjango.setup()\n{prelude}\nfrom celery.bin.celery import main\nsys.exit(main())"
+        args = [sys.executable, "-c", code, "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+        args += ["--loglevel=INFO", "--without-mingle", "--without-gossip", f"-n{log.stem}@%h", "-Q", ",".join(queues)]
+        if beat:
+            args += ["--beat", f"--schedule={self.folder / (log.stem + '-beat')}"]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                args,
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**self.base_env, **(env or {})},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = WorkerProcess(name, process, log)
+        self.started.append(worker)
+        return worker
+
+    def kill_all(self) -> None:
+        for worker in self.started:
+            worker.kill()
+
+
+@pytest.fixture
+def worker_processes(settings, tmp_path):
+    """Real worker processes (`worker_processes.start(...)`) on TEST_REDIS_URL that use the test's own database,
+    which they can see only on PostgreSQL and with `django_db(transaction=True)`, and the test's private files
+    (settings.STORAGES points at the same folder). The test process publishes to the same broker (not eagerly).
+    Its queues are emptied first: TEST_REDIS_URL must be a database for tests. Every worker is killed at the end."""
+    from urllib.parse import quote
+
+    import redis
+    from django.db import connection
+
+    from config.celery import app
+
+    if connection.vendor != "postgresql":
+        pytest.skip(f"{MISSING_SERVICE} PostgreSQL (DATABASE_URL): a worker process shares the test database")
+    url = settings.TEST_REDIS_URL
+    _redis_or_skip(url)
+    redis.Redis.from_url(url).delete(*WORKER_QUEUES, "unacked", "unacked_index")
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    media = tmp_path / "private"
+    media.mkdir()
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"postgres://{credentials}@{host}/{quote(db['NAME'])}",
+        "CELERY_BROKER_URL": url,
+        "CELERY_RESULT_BACKEND": "",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PRIVATE_MEDIA_ROOT": str(media),
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(media)}},
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    old = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {
+        "socket_connect_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": settings.CELERY_BROKER_SOCKET_TIMEOUT,
+    }
+    _reset_pools(app)
+    workers = WorkerProcesses(base_env, tmp_path, url)
+    try:
+        yield workers
+    finally:
+        workers.kill_all()
+        app.conf.broker_url, app.conf.broker_transport_options = old
+        _reset_pools(app)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextLimits
 from core.widgets import PrivateFileInput
 
 from ..enums import Audience, Phase
@@ -111,7 +112,7 @@ TIE_BREAKS = [
 ]
 
 
-class BlocSettingsForm(forms.Form):
+class BlocSettingsForm(TextLimits, forms.Form):
     """The numbers the law leaves to each province, with the brief's values as defaults."""
 
     score_scale = forms.IntegerField(label=_("Scale of the criteria table (points)"), min_value=1, max_value=10000)
@@ -351,7 +352,7 @@ def _combine(day: datetime.date | None, time: datetime.time | None, default: dat
     return timezone.make_aware(datetime.datetime.combine(day, time or default))
 
 
-class DeadlineForm(forms.ModelForm):
+class DeadlineForm(TextLimits, forms.ModelForm):
     opens_on = forms.DateField(label=_("Opens on"), required=False, widget=DateInput())
     opens_time = forms.TimeField(label=_("Opening time"), required=False, widget=TimeInput())
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())

@@ -5,11 +5,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.documents.forms import IssueForm
+from core.forms import TextLimits
 
 from . import DateInput
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(TextLimits, forms.Form):
     # Not required here: the service says what is missing (an empty list of targets, a missing signatory).
     targets = forms.CharField(
         label=_("Targets"),
@@ -41,7 +42,7 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data.get("version") or 0
 
 
-class CovenantForm(forms.Form):
+class CovenantForm(TextLimits, forms.Form):
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("Date of the document"), widget=DateInput())
     preamble = forms.CharField(

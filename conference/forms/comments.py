@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput
+from core.forms import TextLimits
 
 from ..services.comments import ANSWER_LABELS
 
 
-class PublishForm(forms.Form):
+class PublishForm(TextLimits, forms.Form):
     file = forms.FileField(
         label=_("Draft file (PDF or DOCX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
@@ -35,7 +36,7 @@ class CommentForm(forms.Form):
         self.fields["section"].choices = [("", _("General comment")), *((title, title) for title in sections)]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextLimits, forms.Form):
     status = forms.ChoiceField(label=_("Answer"), choices=list(ANSWER_LABELS.items()), widget=forms.RadioSelect)
     answer = forms.CharField(
         label=_("Answer text"),

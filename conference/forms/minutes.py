@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput, TimeInput
 from core.documents.forms import IssueForm
+from core.forms import TextLimits
 
 from ..forms.plan import TIME_FORMATS
 from ..models import ConferenceMinutes
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(TextLimits, forms.ModelForm):
     held_on = forms.DateField(label=_("Day of the conference"), widget=DateInput())
     start_time = forms.TimeField(
         label=_("Opened at"), input_formats=TIME_FORMATS, widget=TimeInput(), help_text=_("hh:mm, e.g. 14:30")

@@ -16,6 +16,7 @@ from blocs.forms import DateInput, TimeInput
 from blocs.models import EmulationYear, Unit
 from blocs.selectors import members_in_year
 from core.documents.forms import IssueForm
+from core.forms import TextLimits
 
 from ..documents.plan import issuer_name
 from ..models import ConferencePlan, PlanContribution, PlanTask
@@ -68,7 +69,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(TextLimits, forms.ModelForm):
     """Every part of the plan; the lists are textareas with one item a line."""
 
     legal_bases = forms.CharField(
@@ -186,7 +187,7 @@ class PlanForm(forms.ModelForm):
         return recipients
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(TextLimits, forms.ModelForm):
     class Meta:
         model = PlanTask
         fields = ["actor", "text", "kind", "opens_on", "due_on", "follow_up", "in_calendar", "note"]

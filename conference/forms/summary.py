@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import DateInput
 from core.documents.forms import IssueForm
+from core.forms import TextLimits
 
 from ..models import SummaryReport
 
 PARAGRAPHS = _("One paragraph a line; a line starting with “-” is a list item; **bold** and *italic* as in the plan.")
 
 
-class SummaryForm(forms.ModelForm):
+class SummaryForm(TextLimits, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

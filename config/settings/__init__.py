@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a read whose database connection was lost is run once more through every other middleware.
+    "core.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,9 +97,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: Redis when configured (shared by all processes), else local memory -----------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # core.cache: Redis unreachable is a miss, not an error (sessions then come from the database, pages are
+    # rendered anew); the readiness check says "degraded".
+    CACHES = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a cache call waits for Redis, and seconds the cache is not tried again after a failure.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 # The per-user page cache (core/pagecache.py) needs a cache every process shares, web and Celery workers alike:
 # on by default with Redis, off in the embedded run mode (each process has its own memory cache there).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
@@ -161,6 +168,15 @@ STORAGES = {
 # Uploaded files live outside any web root and are served only through views that check rights.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+# Free text (core.forms.TextLimits): a box of several lines, an explanation or reason beside one criterion of a
+# sheet, a one-line field without its own limit. What a form may send at once besides its files (Django's own
+# setting; a form over it gets the "too much sent at once" page, and the browser says so before sending).
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=20000)
+# A DOCX whose main part (word/document.xml) is larger once unpacked is refused before it is parsed.
+DOCX_MAIN_PART_MAX_BYTES = env.int("DOCX_MAIN_PART_MAX_MB", default=50) * 1024 * 1024
+CRITERION_TEXT_MAX_CHARS = env.int("CRITERION_TEXT_MAX_CHARS", default=3000)
+LINE_MAX_CHARS = env.int("LINE_MAX_CHARS", default=500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("FORM_MAX_BYTES", default=5 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -175,8 +191,8 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Khối thi đua <no-reply@localhost>")
 # An SMTP call gives up after this many seconds (well below OUTBOX_STUCK_MINUTES, so a slow worker is
-# never taken for a dead one).
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+# never taken for a dead one). It also sizes the mail tasks' time limits (OUTBOX_MESSAGES_PER_TASK, below).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The address of the site as users reach it: links in e-mails point there.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -210,6 +226,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+# A broker that is down, or a host or a half-open connection that does not answer, fails a publish within seconds
+# instead of holding the web request: connecting gives up after CELERY_BROKER_CONNECTION_TIMEOUT, a command after
+# CELERY_BROKER_SOCKET_TIMEOUT (above kombu's 1 s BRPOP, which a worker waits on), a publish retries once, then the
+# caller handles the error (a rendering is marked failed and the sweep hands it over again, see RENDER_*).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0)
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_SERIALIZER = "json"
@@ -219,18 +247,89 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-# PDFs render on their own queue, so a long rendering never holds up mail or reminders.
-CELERY_TASK_ROUTES = {"core.render_document": {"queue": "documents"}}
+# Three queues, each served by its own worker (Procfile.dev, docker-compose.yml), so that no kind of work waits
+# behind another: `documents` (PDF and DOCX renderings), `mail` (the outbox: an SMTP server that hangs holds up
+# only mail) and `tick` (beat's periodic work, and any task not routed here).
+CELERY_TASK_DEFAULT_QUEUE = "tick"
+CELERY_TASK_ROUTES = {
+    "core.render_document": {"queue": "documents"},
+    "conference.summary_send": {"queue": "documents"},
+    "core.send_outbox": {"queue": "mail"},
+    "core.flush_outbox": {"queue": "mail"},
+    "core.heartbeat": {"queue": "tick"},
+    "core.sweep_renderings": {"queue": "tick"},
+    "core.sweep_pending_uploads": {"queue": "tick"},
+    "reports.remind": {"queue": "tick"},
+}
+# Renderings (seconds): past the soft limit the rendering is marked failed ("took too long"), past the hard one its
+# process is killed (prefork pools enforce both; the solo pool neither).
+RENDER_SOFT_TIME_LIMIT = env.int("RENDER_SOFT_TIME_LIMIT", default=120)
+RENDER_TIME_LIMIT = env.int("RENDER_TIME_LIMIT", default=150)
+# The beat's sweep (core.sweep_renderings) ends every rendering: one claimed by a worker longer ago than
+# RENDER_STUCK_SECONDS lost its worker (longer than the hard limit, so a live worker is never taken for a dead one),
+# one waiting longer than RENDER_PENDING_SECONDS lost its message; each is handed over again, and marked failed
+# after RENDER_MAX_ATTEMPTS hand-overs. A rendering whose hand-over failed (broker down) is handed over again too.
+RENDER_STUCK_SECONDS = env.int("RENDER_STUCK_SECONDS", default=RENDER_TIME_LIMIT + 30)
+RENDER_PENDING_SECONDS = env.int("RENDER_PENDING_SECONDS", default=120)
+RENDER_MAX_ATTEMPTS = env.int("RENDER_MAX_ATTEMPTS", default=3)
+RENDER_SWEEP_SECONDS = env.float("RENDER_SWEEP_SECONDS", default=60.0)
+# A mail task sends at most this many messages (a longer list is split; the flush takes as many): with
+# EMAIL_TIMEOUT per message, an SMTP server that never answers ends the task within its soft limit.
+OUTBOX_MESSAGES_PER_TASK = env.int("OUTBOX_MESSAGES_PER_TASK", default=100)
+MAIL_SOFT_TIME_LIMIT = env.int("MAIL_SOFT_TIME_LIMIT", default=EMAIL_TIMEOUT * OUTBOX_MESSAGES_PER_TASK + 60)
+MAIL_TIME_LIMIT = env.int("MAIL_TIME_LIMIT", default=MAIL_SOFT_TIME_LIMIT + 30)
+# The reminders' tick runs every REMINDER_TICK_SECONDS (a national tick takes seconds): it must end before the next.
+REMINDER_TICK_SECONDS = env.float("REMINDER_TICK_SECONDS", default=300.0)
+REMIND_SOFT_TIME_LIMIT = env.int("REMIND_SOFT_TIME_LIMIT", default=int(REMINDER_TICK_SECONDS * 0.8))
+REMIND_TIME_LIMIT = env.int("REMIND_TIME_LIMIT", default=int(REMINDER_TICK_SECONDS * 0.9))
+CELERY_TASK_ANNOTATIONS = {
+    "core.render_document": {"soft_time_limit": RENDER_SOFT_TIME_LIMIT, "time_limit": RENDER_TIME_LIMIT},
+    "conference.summary_send": {"soft_time_limit": RENDER_SOFT_TIME_LIMIT, "time_limit": RENDER_TIME_LIMIT},
+    "core.send_outbox": {"soft_time_limit": MAIL_SOFT_TIME_LIMIT, "time_limit": MAIL_TIME_LIMIT},
+    "core.flush_outbox": {"soft_time_limit": MAIL_SOFT_TIME_LIMIT, "time_limit": MAIL_TIME_LIMIT},
+    "reports.remind": {"soft_time_limit": REMIND_SOFT_TIME_LIMIT, "time_limit": REMIND_TIME_LIMIT},
+    "core.heartbeat": {"soft_time_limit": 20, "time_limit": 30},
+    "core.sweep_renderings": {"soft_time_limit": 45, "time_limit": 55},
+    "core.sweep_pending_uploads": {"soft_time_limit": 270, "time_limit": 300},
+}
+HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
+OUTBOX_FLUSH_SECONDS = env.float("OUTBOX_FLUSH_SECONDS", default=60.0)
+
+
+def _every(seconds: float, task: str, **entry) -> dict:
+    """A beat entry whose message expires when its next one is due: periodic work never piles up behind a busy or
+    stopped worker (the next run does the same work)."""
+    options = {"expires": seconds, **entry.pop("options", {})}
+    return {"task": task, "schedule": seconds, "options": options, **entry}
+
+
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "core.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
-    "flush-outbox": {"task": "core.flush_outbox", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=60.0)},
+    # Proof that beat and each queue's worker run: "worker" (tick), "worker:documents", "worker:mail".
+    "heartbeat": _every(HEARTBEAT_SECONDS, "core.heartbeat"),
+    "heartbeat-documents": _every(
+        HEARTBEAT_SECONDS, "core.heartbeat", args=["documents"], options={"queue": "documents"}
+    ),
+    "heartbeat-mail": _every(HEARTBEAT_SECONDS, "core.heartbeat", args=["mail"], options={"queue": "mail"}),
+    "flush-outbox": _every(OUTBOX_FLUSH_SECONDS, "core.flush_outbox"),
     # Deadline reminders: each tick sends what is due today and not yet sent (reports/services/reminders.py).
-    "remind": {"task": "reports.remind", "schedule": env.float("REMINDER_TICK_SECONDS", default=300.0)},
+    "remind": {"task": "reports.remind", "schedule": REMINDER_TICK_SECONDS},
+    # Renderings whose worker was lost or whose message never arrived (core/documents/services.py).
+    "sweep-renderings": _every(RENDER_SWEEP_SECONDS, "core.sweep_renderings"),
     # Files kept from refused forms that nobody saved within a day (core/pending.py).
     "sweep-pending-uploads": {"task": "core.sweep_pending_uploads", "schedule": 3600.0},
 }
-# The mail outbox gives up on a message after this many failed attempts (retried after 1, 2, 4 … minutes).
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# Readiness (/readyz/, core/health.py): how long a check may wait, when the worker's heartbeat is stale (three
+# missed beats) and when mail waiting in the outbox makes the service degraded.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+READINESS_HEARTBEAT_STALE_SECONDS = env.int(
+    "READINESS_HEARTBEAT_STALE_SECONDS", default=int(3 * env.float("HEARTBEAT_SECONDS", default=60.0))
+)
+READINESS_OUTBOX_MAX_AGE_SECONDS = env.int("READINESS_OUTBOX_MAX_AGE_SECONDS", default=3600)
+# The mail outbox retries a failed message after 1, 2, 4 … minutes, at most this many minutes apart, for this
+# many hours after it was queued (or resent); then it gives up, and the message is shown as undelivered to those
+# it concerns (core/notifications.py).
+OUTBOX_BACKOFF_CAP_MINUTES = env.int("OUTBOX_BACKOFF_CAP_MINUTES", default=60)
+OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=72.0)
 # A message still "sending" after this long lost its worker: the flush puts it back to be retried.
 OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=10)
 

@@ -2,8 +2,9 @@
 
 About its files: the buttons that ask for a PDF or DOCX rendering (each a POST to the app's own render view), the
 list of stored renderings (the partial core/_document_files.html; each row polls its progress through
-core/_document_status.html), and the render view's work once the app has loaded the record and checked the rights
-to its page (`request_rendering`). About its preview: the framed response with its CSP (`framed`).
+core/_document_status.html, and a failed one offers "Try again": `rendering_retry`), and the render view's work once
+the app has loaded the record and checked the rights to its page (`request_rendering`). About its preview: the
+framed response with its CSP (`framed`).
 
 And the pages of an issued document (a kind of `core.documents.lifecycle`), each view of an app a line that finds
 the scope (the year) and calls one of these: `document_context` (what the document's page shows of it),
@@ -13,21 +14,25 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
 from core.locking import StaleEdit
+from core.models import RenderedDocument
 from core.permissions import can, ensure_can
 
-from . import lifecycle
+from . import lifecycle, registry
 from .render import render_html
-from .services import document_request, documents_for
+from .services import document_request, document_retry, documents_for
 
 FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # A preview is a whole document page framed by our own pages: it may be framed by 'self', and needs nothing but
@@ -80,11 +85,51 @@ def request_rendering(
     if reason:
         messages.error(request, reason)
         return then
-    document_request(kind=kind, obj=obj, fmt=fmt, by=request.user)
-    messages.info(
-        request, _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]}
-    )
+    rendered = document_request(kind=kind, obj=obj, fmt=fmt, by=request.user)
+    if rendered.will_retry:
+        messages.warning(request, unsent_message(fmt))
+    else:
+        messages.info(
+            request,
+            _("The %(format)s file is being prepared; it appears below when ready.") % {"format": FORMATS[fmt]},
+        )
     return then
+
+
+def unsent_message(fmt: str) -> str:
+    return _(
+        "The file server is paused for now; the %(format)s file will be made as soon as it is reachable again."
+    ) % {"format": FORMATS[fmt]}
+
+
+@login_required
+@require_POST
+def rendering_retry(request, pk):
+    """A failed rendering's "Try again": handed over again, to whoever may ask for it (the right to the record's
+    documents, with which its render view asks for one). From the page's HTMX, the row's new state; without
+    JavaScript, back to the page."""
+    rendered = get_object_or_404(RenderedDocument, pk=pk)
+    spec = registry.get(rendered.kind)
+    try:
+        record = spec.load(rendered.object_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    ensure_can(request.user, spec.view_action, record)
+    rendered = document_retry(rendered=rendered, by=request.user)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_document_status.html", {"doc": rendered})
+    if rendered.will_retry:
+        messages.warning(request, unsent_message(rendered.format))
+    else:
+        messages.info(
+            request,
+            _("The %(format)s file is being prepared; it appears below when ready.")
+            % {"format": FORMATS[rendered.format]},
+        )
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/"
+    return redirect(back)
 
 
 def framed(html: str) -> HttpResponse:

@@ -19,6 +19,14 @@ def can(context, action, obj=None):
     return _can(context["request"].user, action, obj)
 
 
+@register.simple_tag
+def form_max_bytes():
+    """What a form may send at once besides its files (DATA_UPLOAD_MAX_MEMORY_SIZE), for app.js's check."""
+    from django.conf import settings
+
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 @register.filter
 def days_left(when):
     """'Còn N ngày' / 'Hôm nay' / 'Quá hạn N ngày' for a deadline."""

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 REMINDER_KINDS = frozenset(FILE_KINDS | {DeadlineKind.SELF_ASSESSMENT})
 BATCH = 200  # reminders written and notified per transaction by a tick
+KEYS_PER_QUERY = 500  # e-mails looked up per query by reminder_outbox
 
 Due = tuple[Deadline, Unit, int]
 
@@ -228,7 +229,7 @@ def reminders_tick(*, now: datetime.datetime | None = None, dry_run: bool = Fals
             except Exception:
                 _log_failure(planned)
     if sent:
-        logger.info("Sent %s reminder(s)", len(sent))
+        logger.info("Recorded %s reminder(s); their e-mails are queued in the outbox", len(sent))
     return sent
 
 
@@ -366,17 +367,34 @@ def reminder_key(reminder: ReminderSent) -> str:
     return f"reminder:{reminder.deadline_id}:{reminder.unit_id}:{reminder.offset_days}"
 
 
-def reminder_outbox(reminders: Iterable[ReminderSent]) -> dict[int, list[OutboxMessage]]:
-    """The e-mails of each reminder, by reminder id (one query)."""
-    by_key = {reminder_key(reminder) + ":": reminder.pk for reminder in reminders}
-    found: dict[int, list[OutboxMessage]] = {pk: [] for pk in by_key.values()}
-    if not by_key:
-        return found
-    condition = Q()
-    for prefix in by_key:
-        condition |= Q(dedupe_key__startswith=prefix)
-    for message in OutboxMessage.objects.filter(condition).order_by("to_email", "pk"):
-        found[by_key[message.dedupe_key.rsplit(":", 1)[0] + ":"]].append(message)
+def reminder_outbox(
+    reminders: Iterable[ReminderSent], *, user_ids: dict[str, int] | None = None
+) -> dict[int, list[OutboxMessage]]:
+    """The e-mails of each reminder, by reminder id, each telling where it stands (`OutboxMessage.delivery`).
+
+    Looked up by their exact dedupe keys ("<reminder key>:<user id>" for each recipient; see `reminder_key`), so
+    the outbox's unique index finds them however large it grows: two queries (one when `user_ids`, the ids of
+    the recipients' usernames, is given), for up to KEYS_PER_QUERY e-mails (a page of the log); more take one
+    query per KEYS_PER_QUERY.
+    """
+    reminders = list(reminders)
+    found: dict[int, list[OutboxMessage]] = {reminder.pk: [] for reminder in reminders}
+    if user_ids is None:
+        usernames = {name for reminder in reminders for name in reminder.recipients}
+        user_ids = dict(User.objects.filter(username__in=usernames).values_list("username", "pk")) if usernames else {}
+    by_key = {
+        f"{reminder_key(reminder)}:{user_ids[name]}": reminder.pk
+        for reminder in reminders
+        for name in reminder.recipients
+        if name in user_ids
+    }
+    keys = sorted(by_key)
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        for message in OutboxMessage.objects.filter(dedupe_key__in=chunk).order_by("to_email", "pk"):
+            found[by_key[message.dedupe_key]].append(message)
+    for messages in found.values():
+        messages.sort(key=lambda message: (message.to_email, message.pk))
     return found
 
 

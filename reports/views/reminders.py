@@ -23,9 +23,14 @@ def reminder_log(request, slug, year):
     ensure_can(request.user, "reports.reminders.view", emulation_year)
     page = Paginator(reminders_for_year(year=emulation_year), REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
     reminders = list(page.object_list)
-    messages = reminder_outbox(reminders)
     usernames = {name for reminder in reminders for name in reminder.recipients}
-    names = dict(User.objects.filter(username__in=usernames).values_list("username", "full_name")) if usernames else {}
+    users = (
+        list(User.objects.filter(username__in=usernames).values_list("username", "pk", "full_name"))
+        if usernames
+        else []
+    )
+    names = {username: full_name for username, _pk, full_name in users}
+    messages = reminder_outbox(reminders, user_ids={username: pk for username, pk, _name in users})
     rows = [
         {
             "reminder": reminder,

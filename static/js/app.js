@@ -10,6 +10,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopPropagation();
+      return;
+    }
+    if (formTooLarge(event.target)) {
+      event.preventDefault();
+      event.stopPropagation();
     }
   }, true);
   focusErrorSummary();
@@ -141,4 +146,33 @@ function followTypingInPreviews() {
     const status = document.querySelector(`[data-preview-status="${frameId}"]`);
     if (status && status.dataset.typed) status.textContent = status.dataset.typed;
   });
+}
+
+// A form whose text (files aside) is more than the server takes at once (<body data-form-max-bytes>) is not sent:
+// the server would refuse it with nothing saved. Say so above the form, with its size, and keep what was typed.
+function formTooLarge(form) {
+  const limit = Number(document.body.dataset.formMaxBytes || 0);
+  if (!limit || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return false;
+  let size = 0;
+  for (const [name, value] of new FormData(form)) {
+    if (typeof value !== "string") continue;  // a file: it has its own limit
+    size += encodeURIComponent(name).length + encodeURIComponent(value).length + 2;
+  }
+  let notice = form.querySelector(":scope > .form-too-large");
+  if (size <= limit) {
+    if (notice) notice.remove();
+    return false;
+  }
+  if (!notice) {
+    notice = document.createElement("div");
+    notice.className = "alert alert-danger form-too-large";
+    notice.setAttribute("role", "alert");
+    notice.tabIndex = -1;
+    form.prepend(notice);
+  }
+  const megabytes = (bytes) => `${(bytes / 1048576).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 })} MB`;
+  notice.textContent = document.body.dataset.formTooLarge
+    .replace("{size}", megabytes(size)).replace("{limit}", megabytes(limit));
+  notice.focus();
+  return true;
 }

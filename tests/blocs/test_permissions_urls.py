@@ -122,6 +122,7 @@ URLS = {
     "dashboards:home": ("get", lambda s: {}, statuses(ok=SIGNED_IN)),
     "core:set-language": ("post", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=BACK, anonymous=BACK)),
     "core:healthz": ("get", lambda s: {}, statuses(ok=SIGNED_IN, anonymous=200)),
+    "core:readyz": ("get", lambda s: {}, statuses(ok=SIGNED_IN, anonymous=200)),
     # --- sign-in (django.contrib.auth, with the project's login view)
     "login": ("get", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=HOME, anonymous=200)),
     "logout": ("post", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=LOGGED_OUT, anonymous=LOGGED_OUT)),
@@ -199,6 +200,7 @@ def test_every_url_name_has_a_permission_row():
                 "accounts:",  # tests/blocs/test_accounts_urls.py
                 "imports:",  # tests/blocs/test_imports_urls.py
                 "core:document-",
+                "core:undelivered-mail",  # tests/core/test_outbox.py, every role on both pages
                 "dashboards:board-",
                 "dashboards:leader-",
             )
@@ -218,10 +220,13 @@ def test_the_table_covers_each_app_urlconf():
         f"{module.app_name}:{p.name}" for module in (blocs.urls, core.urls, dashboards.urls) for p in module.urlpatterns
     }
 
-    # The rendered documents' URLs are tested with a real plan in tests/core/test_documents.py.
+    # The rendered documents' URLs are tested with a real plan in tests/core/test_documents.py (and "try again" in
+    # tests/core/test_faults_rendering.py), the undelivered mail's in tests/core/test_outbox.py.
     # The dashboards' own tables are in tests/dashboards/.
     dashboards = {name for name in app_names if name.startswith(("dashboards:board-", "dashboards:leader-"))}
-    assert app_names - set(URLS) - dashboards - {"core:document-download", "core:document-status"} == set()
+    elsewhere = {"core:document-download", "core:document-status", "core:document-retry"}
+    elsewhere |= {"core:undelivered-mail", "core:undelivered-mail-resend"}
+    assert app_names - set(URLS) - dashboards - elsewhere == set()
     assert {"login", "logout", "password_change"} <= set(URLS)
 
 

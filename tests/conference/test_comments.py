@@ -3,7 +3,6 @@ with `at=`), the leader's answers and who is told, every URL for every role, and
 
 import datetime
 import io
-import zipfile
 from html import unescape
 
 import pytest
@@ -51,10 +50,10 @@ def pdf(name: str = "du-thao.pdf") -> SimpleUploadedFile:
 
 
 def docx(name: str = "du-thao.docx") -> SimpleUploadedFile:
+    from docx import Document
+
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+    Document().save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())
 
 

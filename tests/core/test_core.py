@@ -22,10 +22,19 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x
 
 
 def docx_bytes() -> bytes:
+    from docx import Document
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    return buffer.getvalue()
+
+
+def docx_layout_with_garbage() -> bytes:
+    """The parts of a DOCX, so the type sniffing says DOCX, with a main part that is not XML at all."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/document.xml", b"\x00\x01 not xml <<<")
     return buffer.getvalue()
 
 
@@ -54,6 +63,9 @@ PDF_OR_DOCX = UploadValidator(("pdf", "docx"))
         pytest.param("quy-che.docx", PDF_BYTES, PDF_OR_DOCX, "bad_extension", id="pdf-named-docx-refused"),
         pytest.param("quy-che.pdf", docx_bytes(), UploadValidator(("pdf",)), "bad_type", id="docx-where-pdf-only"),
         pytest.param("fake.docx", b"PK\x03\x04 not really a zip", PDF_OR_DOCX, "bad_type", id="broken-zip-refused"),
+        pytest.param(
+            "bao-cao.docx", docx_layout_with_garbage(), PDF_OR_DOCX, "broken_docx", id="docx-that-does-not-open-refused"
+        ),
     ],
 )
 def test_upload_validator(name, content, validator, code):

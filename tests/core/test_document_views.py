@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core import permissions
 from core.documents import registry
@@ -132,11 +133,13 @@ def test_the_files_list_newest_first_of_one_version_and_the_partial_shows_them(k
         "core/_document_files.html",
         {"documents": documents, "render_actions": [("PDF", "/r/pdf/"), ("DOCX", "/r/docx/")]},
     )
-    assert html.count('<form method="post" action=') == 2
+    failed = documents[1]
+    assert html.count('<form method="post" action=') == 3  # a button per format, and the failed one's "Try again"
     assert 'action="/r/pdf/"' in html and 'action="/r/docx/"' in html
+    assert f'action="/documents/{failed.pk}/retry/"' in html and gettext("Try again") in html
     assert "Render PDF" in html and "Render DOCX" in html
     assert html.count('hx-get="/documents/') == 1  # only the rendering still in progress polls
-    assert "Rendering failed" in html
+    assert gettext("The file was not made: the document could not be rendered.") in html
     assert "No file has been rendered yet." not in html
     empty = render_to_string("core/_document_files.html", {"documents": [], "render_actions": []})
     assert "No file has been rendered yet." in empty and "<form" not in empty

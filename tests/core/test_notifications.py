@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from core.context_processors import notifications as notifications_context
-from core.models import Notification, OutboxMessage
+from core.models import AuditLog, Notification, OutboxMessage
 from core.notifications import (
     notification_mark_all_read,
     notification_mark_read,
@@ -226,22 +226,25 @@ def test_a_failing_server_leaves_the_message_failed_and_a_later_flush_sends_it_o
     assert (message.status, message.attempts, message.last_error, message.next_attempt_at) == ("sent", 2, "", None)
 
 
-def test_retries_back_off_and_stop_after_the_maximum(db, settings, later):
+def test_retries_back_off_to_the_cap_and_give_up_only_when_the_retry_period_is_over(db, settings, later):
     settings.EMAIL_BACKEND = FAILING
-    settings.OUTBOX_MAX_ATTEMPTS = 4
+    settings.OUTBOX_BACKOFF_CAP_MINUTES = 60
+    settings.OUTBOX_RETRY_HOURS = 72
     notify(users=[UserFactory()], title="T", body="B")
     message = OutboxMessage.objects.get()
     delays = []
 
-    for minute in (0, 2, 5, 10, 24 * 60):
+    for minute in (0, 2, 5, 10, 40, 24 * 60, 72 * 60 - 1, 72 * 60, 80 * 60):
         later(minutes=minute)
         outbox_send(message_id=message.pk)
         message.refresh_from_db()
         due_in = message.next_attempt_at and message.next_attempt_at - timezone.now()
         delays.append(due_in and round(due_in.total_seconds() / 60))
 
-    assert delays == [1, 2, 4, None, None]  # the fifth call finds the message given up and does nothing
-    assert (message.status, message.attempts, mail.outbox) == ("failed", 4, [])
+    # 1, 2, 4 … minutes, at most an hour; the last retry at the end of the 72 hours; then given up (the old rule
+    # gave up after six attempts, at about 31 minutes). The last call finds it given up and does nothing.
+    assert delays == [1, 2, 4, 8, 32, 60, 1, None, None]
+    assert (message.status, message.delivery, message.attempts, mail.outbox) == ("failed", "given_up", 8, [])
 
 
 def test_the_conditional_claim_sends_a_message_once_however_often_it_is_asked(db):
@@ -426,7 +429,10 @@ def test_admin_retries_a_failed_email_now(db, client_as, settings):
     )
     sent = outbox_flush()
 
-    assert (sent, outbox_rows()) == (1, [(admin_user.email, "sent", 1)])
+    assert (sent, outbox_rows()) == (1, [(admin_user.email, "sent", 2)])
+    assert list(AuditLog.objects.values_list("actor", "action", "data")) == [
+        (admin_user.pk, "core.outbox.resent", {"messages": [message.pk], "via": "admin"})
+    ]
 
 
 # --- a real worker --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io
 import smtplib
 import threading
 import time
+from collections import Counter
 from email.header import decode_header, make_header
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -507,11 +508,18 @@ def test_a_message_stuck_in_sending_is_recovered_and_sent_once(db, settings):
     assert outbox_state() == [("sent", 2, None), ("sending", 1, busy.next_attempt_at)]
 
 
-def test_a_stuck_message_that_used_every_attempt_is_given_up(db, settings):
-    claimed(minutes_ago=60, attempts=settings.OUTBOX_MAX_ATTEMPTS)
+def test_a_stuck_message_whose_retry_period_is_over_is_given_up_and_one_within_it_is_retried(db, settings):
+    settings.OUTBOX_RETRY_HOURS = 72
+    expired, retried = claimed(minutes_ago=60, attempts=80), claimed(minutes_ago=60, attempts=80)
+    OutboxMessage.objects.filter(pk=expired.pk).update(retry_from=timezone.now() - datetime.timedelta(hours=73))
+    OutboxMessage.objects.filter(pk=retried.pk).update(retry_from=timezone.now() - datetime.timedelta(hours=71))
 
-    assert (outbox_flush(), outbox_state(), mail.outbox) == (0, [("failed", settings.OUTBOX_MAX_ATTEMPTS, None)], [])
-    assert OutboxMessage.objects.get().last_error.startswith("Still sending after")
+    sent = outbox_flush()
+
+    # However many attempts: only the time since the message was queued gives it up.
+    assert (sent, [m.to for m in mail.outbox]) == (1, [[retried.to_email]])
+    assert outbox_state() == [("failed", 80, None), ("sent", 81, None)]
+    assert OutboxMessage.objects.get(pk=expired.pk).last_error.startswith("Still sending after")
 
 
 class SlowThenFailingBackend(BaseEmailBackend):
@@ -558,8 +566,37 @@ def test_the_remind_command_dry_run_lists_and_writes_nothing_then_sends(world, d
         f"{line} (+3) | {u.officers.get().user.username}" for line, u in zip(lines, members, strict=True)
     ]
     assert "3 reminder(s) would be sent for 17/10/2020 08:00" in dry
-    assert "3 reminder(s) sent for 17/10/2020 08:00" in out.getvalue()
+    # The e-mails leave through the worker after commit (here the test's transaction never commits): queued.
+    assert out.getvalue().splitlines()[-1] == (
+        "3 reminder(s) queued for e-mail for 17/10/2020 08:00 (Asia/Ho_Chi_Minh): 3 e-mail(s), 0 sent yet, 0 failed."
+    )
     assert counts() == (3, 3, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_remind_command_says_how_many_e_mails_went_out_and_how_many_failed(world, settings):
+    """Committed, each batch's e-mails go to the worker (eager here): the command counts what happened to them."""
+    settings.EMAIL_BACKEND = "tests.reports.test_reminders.RefusingForOne"
+    RefusingForOne.address = world.member.email
+    DeadlineFactory(year=world.year, kind=DeadlineKind.YEAR_REPORT, title="Báo cáo", opens_at=None, due_at=DUE)
+    out = io.StringIO()
+
+    call_command("remind", "--now", "2020-10-17 08:00", stdout=out)
+
+    assert out.getvalue().splitlines()[-1] == (
+        "3 reminder(s) queued for e-mail for 17/10/2020 08:00 (Asia/Ho_Chi_Minh): 3 e-mail(s), 2 sent yet, 1 failed."
+    )
+
+
+class RefusingForOne(BaseEmailBackend):
+    """An SMTP server that refuses one address and accepts the others."""
+
+    address = ""
+
+    def send_messages(self, email_messages):
+        if any(self.address in message.to for message in email_messages):
+            raise smtplib.SMTPRecipientsRefused({self.address: (550, b"5.1.1 Mailbox unavailable")})
+        return len(email_messages)
 
 
 def test_the_remind_command_refuses_an_unreadable_time(db):
@@ -716,16 +753,58 @@ def make_reminders(world, n: int) -> None:
         notify(users=[user], title="T", body="B", dedupe_key=f"reminder:{deadline.pk}:{unit.pk}:3")
 
 
-LOG_PAGE_QUERIES = 11
+LOG_PAGE_QUERIES = 12  # the e-mails of the page's reminders in one query, the undelivered ones counted in one
 
 
 @pytest.mark.parametrize("n", [3, 20])
-def test_log_page_query_count(world, client_as, django_assert_num_queries, n):
+def test_log_page_query_count(world, client_as, django_assert_max_num_queries, settings, n):
     make_reminders(world, n)
+    # Every state of an e-mail: sent, retrying and given up, besides the queued ones.
+    settings.EMAIL_BACKEND = LOCMEM
+    messages = list(OutboxMessage.objects.order_by("pk"))
+    outbox_send(message_id=messages[0].pk)
+    settings.EMAIL_BACKEND = "tests.reports.test_reminders.RefusingBackend"
+    for message in messages[1:3]:
+        outbox_send(message_id=message.pk)
+    OutboxMessage.objects.filter(pk=messages[2].pk).update(next_attempt_at=None)
     client = client_as(world.leader)
 
-    with django_assert_num_queries(LOG_PAGE_QUERIES):
+    with django_assert_max_num_queries(LOG_PAGE_QUERIES):
         response = client.get(LOG)
 
     assert len(response.context["rows"]) == n
     assert all(len(row["messages"]) == 1 for row in response.context["rows"])
+    shown = Counter(row["messages"][0].delivery for row in response.context["rows"])
+    assert shown == Counter({"sent": 1, "retrying": 1, "given_up": 1, "queued": n - 3})
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the mail."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.vn": (550, b"5.1.1 Mailbox unavailable")})
+
+
+def test_the_log_says_where_each_reminder_mail_stands(world, deadline, client_as, settings):
+    reminders_tick(now=at(3))
+    by_address = {m.to_email: m for m in OutboxMessage.objects.all()}
+    sent, retrying, given_up = (by_address[u.email] for u in (world.leader, world.deputy, world.member))
+    outbox_send(message_id=sent.pk)
+    settings.EMAIL_BACKEND = "tests.reports.test_reminders.RefusingBackend"
+    outbox_send(message_id=retrying.pk)
+    outbox_send(message_id=given_up.pk)
+    OutboxMessage.objects.filter(pk=given_up.pk).update(
+        retry_from=timezone.now() - 4 * DAY, next_attempt_at=timezone.now()
+    )
+    outbox_send(message_id=given_up.pk)
+
+    response = client_as(world.leader).get(LOG)
+
+    html = response.content.decode()
+    states = {m.to_email: m.delivery for row in response.context["rows"] for m in row["messages"]}
+    assert states == {world.leader.email: "sent", world.deputy.email: "retrying", world.member.email: "given_up"}
+    for state in ("sent", "retrying", "given_up"):
+        assert html.count(f'data-delivery="{state}"') == 1
+    assert html.count("SMTPRecipientsRefused") == 2  # the last error of the retrying and the given-up e-mails
+    undelivered = reverse("core:undelivered-mail", kwargs={"audience": "bloc-year", "key": "ktdnc-2020"})
+    assert f'href="{undelivered}" data-undelivered-mail="2"' in html

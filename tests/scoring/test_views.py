@@ -97,6 +97,24 @@ def bad_points(w, case: str) -> tuple[dict[str, str], str]:
     }[case]
 
 
+def test_an_explanation_over_its_limit_is_refused_on_its_row_and_every_value_is_kept(scored_world, client_as, settings):
+    settings.CRITERION_TEXT_MAX_CHARS = 40
+    w = scored_world
+    too_long = "Giải trình " * 5  # 55 characters
+    data = typed_sheet(w, 1, **{f"explanation_{w.c['I.2'].pk}": too_long})
+    before = counts()
+
+    response = client_as(w.member).post(MY_SHEET, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = f"id_explanation_{w.c['I.2'].pk}"
+    assert re.search(rf'<textarea[^>]*id="{field}"[^>]*maxlength="40"[^>]*aria-invalid="true"', html)
+    assert f'id="{field}_err"' in html
+    assert_kept(response, data)
+    assert counts() == before
+
+
 @pytest.mark.parametrize("case", ["text-in-points", "above-max", "negative"])
 def test_bad_points_are_refused_and_every_value_is_kept(scored_world, client_as, case):
     w = scored_world

@@ -1,13 +1,15 @@
-"""`manage.py remind [--dry-run] [--now "2020-10-12 08:00"]`: one reminder tick by hand, listing what it sent (or
-would send)."""
+"""`manage.py remind [--dry-run] [--now "2020-10-12 08:00"]`: one reminder tick by hand, listing what it recorded
+(or would record) and where their e-mails stand: queued for the worker, which sends them after the tick commits."""
 
 import datetime
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from reports.services.reminders import offset_text, reminders_tick
+from core.models import OutboxMessage
+from reports.services.reminders import offset_text, reminder_outbox, reminders_tick
 
 
 def parse_moment(text: str) -> datetime.datetime:
@@ -26,7 +28,7 @@ def parse_moment(text: str) -> datetime.datetime:
 
 
 class Command(BaseCommand):
-    help = "Run one reminder tick now: send the deadline reminders due today and list them."
+    help = "Run one reminder tick now: record the deadline reminders due today, queue their e-mails and list them."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="List what would be sent; write and send nothing.")
@@ -44,7 +46,18 @@ class Command(BaseCommand):
                 f"({reminder.offset_days:+d}) | {recipients}"
             )
         local = timezone.localtime(moment, timezone.get_default_timezone())
-        verb = "would be sent" if dry_run else "sent"
+        when = f"for {local:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh)"
+        if dry_run:
+            self.stdout.write(self.style.SUCCESS(f"{len(reminders)} reminder(s) would be sent {when}."))
+            return
+        # The e-mails leave through the outbox's worker after the tick's transactions commit: say where they stand
+        # now rather than claim they were sent.
+        mails = Counter(message.delivery for messages in reminder_outbox(reminders).values() for message in messages)
+        sent = mails[OutboxMessage.Delivery.SENT]
+        failed = mails[OutboxMessage.Delivery.RETRYING] + mails[OutboxMessage.Delivery.GIVEN_UP]
         self.stdout.write(
-            self.style.SUCCESS(f"{len(reminders)} reminder(s) {verb} for {local:%d/%m/%Y %H:%M} (Asia/Ho_Chi_Minh).")
+            self.style.SUCCESS(
+                f"{len(reminders)} reminder(s) queued for e-mail {when}: "
+                f"{mails.total()} e-mail(s), {sent} sent yet, {failed} failed."
+            )
         )

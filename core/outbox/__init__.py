@@ -1,0 +1,1 @@
+"""The pages of undelivered mail (views.py); the outbox itself is core/notifications.py."""
