@@ -119,6 +119,11 @@ class Sheet(TimeStampedModel):
         return self.status in (SheetStatus.DRAFT, SheetStatus.RETURNED)
 
     @property
+    def is_sent(self) -> bool:
+        """Sent for review at least once: before that the sheet is the unit's own draft, which no one else reads."""
+        return self.submitted_at is not None
+
+    @property
     def reviewed_by_deputy(self) -> bool:
         return reviewer_unit_id(self.year, self.unit_id) != self.year.leader_id
 

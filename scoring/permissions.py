@@ -46,14 +46,17 @@ def is_reviewer(user, sheet: Sheet) -> bool:
     return is_deputy(user, year) if sheet.reviewed_by_deputy else is_leader(user, year)
 
 
+def is_own_sheet(user, sheet: Sheet) -> bool:
+    return facts(user).unit_id == sheet.unit_id and is_member(user, sheet.year)
+
+
 @rule("scoring.sheet.view")
 def may_view_sheet(user, sheet: Sheet) -> bool:
-    year = sheet.year
-    return (
-        _board(user, year)
-        or (facts(user).unit_id == sheet.unit_id and is_member(user, year))
-        or is_reviewer(user, sheet)
-    )
+    """The unit's own, always; the board and the reviewer only once it was sent (a draft is the unit's own: the
+    leader is itself a ranked unit, and nobody reads another unit's work before it is handed in)."""
+    if is_own_sheet(user, sheet):
+        return True
+    return sheet.is_sent and (_board(user, sheet.year) or is_reviewer(user, sheet))
 
 
 @rule("scoring.sheet.review")

@@ -247,6 +247,7 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
     for unit in members:
         sheet = sheets.get(unit.pk)
         ranked = totals.get(unit.pk)
+        sent = sheet is not None and sheet.is_sent
         status = wording.sheet_status(sheet)
         rows.append(
             ReviewRow(
@@ -254,8 +255,9 @@ def review_list(year: EmulationYear) -> list[ReviewRow]:
                 sheet=sheet,
                 status=status,
                 status_label=wording.status_label(status),
-                self_total=Decimal(ranked.self_total).quantize(Decimal("0.01")) if ranked else None,
-                reviewed_total=Decimal(ranked.reviewed_total).quantize(Decimal("0.01")) if ranked else None,
+                # A sheet never sent is the unit's own draft: its status only, not its points.
+                self_total=Decimal(ranked.self_total).quantize(Decimal("0.01")) if ranked and sent else None,
+                reviewed_total=Decimal(ranked.reviewed_total).quantize(Decimal("0.01")) if ranked and sent else None,
                 reviewer_is_deputy=reviewer_unit_id(year, unit.pk) != year.leader_id,
             )
         )

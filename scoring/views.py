@@ -460,6 +460,9 @@ def sheet_totals(request, slug, year, unit_id=None):
 @login_required
 def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("score__sheet__year__bloc"), pk=pk)
+    sheet = evidence.score.sheet
+    if not sheet.is_sent and not can(request.user, "scoring.evidence.download", evidence):
+        raise Http404  # evidence of another unit's unsent draft: not there for anyone else
     ensure_can(request.user, "scoring.evidence.download", evidence)
     return private_file_response(evidence.file, download_name=evidence.original_name)
 
@@ -489,13 +492,16 @@ def review_list(request, slug, year):
 
 
 def _review_target(request, slug, year, unit_id):
-    """The unit's sheet with its year and the year's criteria table, in one query."""
+    """The unit's sheet with its year and the year's criteria table, in one query. A sheet never sent is the unit's
+    own draft: to anyone else it does not exist yet (404, as for a unit that has no sheet)."""
     sheet = get_object_or_404(
         Sheet.objects.select_related(*SHEET_RELATED),
         year__bloc__slug=slug,
         year__year=year,
         unit_id=unit_id,
     )
+    if not sheet.is_sent:
+        raise Http404
     return sheet.year, sheet
 
 

@@ -471,6 +471,56 @@ def test_bad_input_is_named_on_the_form_and_nothing_is_stored(world, report, sum
     assert db_state() == before
 
 
+def pdf_ending_at(fraction: float, pages: int = 2, size: int = 12) -> bytes:
+    """A PDF of A4 pages whose text on the last page ends exactly at `fraction` of its height (pdfplumber's
+    `bottom` of a character is the page height minus its baseline and Helvetica's descent, 207/1000 of the size)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    width, height = 595.2756, 841.8898
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    for n in range(pages):
+        page = writer.add_blank_page(width, height)
+        baseline = height * (1 - fraction) + 0.207 * size if n == pages - 1 else height - 72
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 {size} Tf 72 {baseline:.4f} Td (Ket qua thi dua) Tj ET".encode())
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("fraction", "accepted"), [(0.5, True), (0.51, False), (0.9, False)])
+def test_the_summary_limit_at_its_boundary(world, summary, client_as, fraction, accepted):
+    """The limit is 1,5 pages: a 2-page summary whose text ends at half of page 2 is 1,50 pages and taken; at 0,51
+    or 0,9 it is over, refused on the form, and no version is stored (the comparison is "over the limit")."""
+    assert str(summary.year.setting("summary_page_limit")) in ("1.5", "1,5")
+    data = pdf_ending_at(fraction)
+    assert services.summary_length(data)[1] == Decimal(str(1 + fraction)).quantize(Decimal("0.01"))
+    path = reverse("reports:submission-upload", kwargs={**Y, "deadline_pk": summary.pk})
+    before = db_state()
+
+    response = client_as(world.member).post(path, {file_field(summary): SimpleUploadedFile("tom-tat.pdf", data)})
+
+    if accepted:
+        assert response.status_code == 302
+        assert SubmissionVersion.objects.filter(submission__deadline=summary).count() == 1
+    else:
+        assert response.status_code == 200
+        assert response.context["rows"][0]["upload_form"].non_field_errors()
+        assert db_state() == before
+
+
 def test_the_three_page_summary_says_its_page_count(world, summary, client_as):
     path = reverse("reports:submission-upload", kwargs={**Y, "deadline_pk": summary.pk})
 

@@ -105,7 +105,8 @@ URLS = {
     "scoring:table-template": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
     # --- the unit's own sheet: every member unit (the board has none)
     "scoring:my-sheet": ("get", lambda s: Y, statuses(ok=UNITS)),
-    "scoring:my-sheet-totals": ("post", lambda s: Y, statuses(ok=(*UNITS, "board"))),
+    # the board has no sheet of its own (its totals would be another unit's draft's)
+    "scoring:my-sheet-totals": ("post", lambda s: Y, statuses(ok=UNITS)),
     # --- review: the leader (every other sheet), the deputy (the leader's), the board reads
     "scoring:review-list": ("get", lambda s: Y, statuses(ok=REVIEW_READERS)),
     "scoring:review-sheet": ("get", member_unit, statuses(ok=SHEET_READERS)),
@@ -223,6 +224,32 @@ def test_the_leader_may_read_but_not_review_its_own_sheet(site, client_as):
 
     assert response.status_code == 403
     assert db_state() == before
+
+
+@pytest.mark.parametrize("role", ["leader", "board", "other_board", "member"])
+def test_a_draft_never_sent_is_the_units_own_and_404_to_everyone_else(site, client_as, role):
+    """The deputy's sheet is a draft: the leader (its reviewer, itself a ranked unit) and the board do not see it,
+    its points or its evidence; it does not exist for them (404, not 403), until the unit sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring.models import Score
+
+    score = Score.objects.filter(sheet=site.deputy_sheet).first()
+    evidence = Evidence.objects.create(
+        score=score, file=SimpleUploadedFile("nhap.pdf", b"%PDF-1.4 draft"), original_name="nhap.pdf", size=14
+    )
+    client = client_as(getattr(site, role))
+    draft = {**Y, "unit_id": site.deputy_unit.pk}
+
+    assert client.get(reverse("scoring:review-sheet", kwargs=draft)).status_code == 404
+    assert client.post(reverse("scoring:review-sheet-totals", kwargs=draft), {"mode": "review"}).status_code in (
+        403,
+        404,
+    )
+    assert client.get(reverse("scoring:evidence", args=[evidence.pk])).status_code == 404
+    rows = {r.unit.pk: r for r in client_as(site.leader).get(reverse("scoring:review-list", kwargs=Y)).context["rows"]}
+    assert (rows[site.deputy_unit.pk].self_total, rows[site.deputy_unit.pk].reviewed_total) == (None, None)
+    assert client_as(site.deputy).get(reverse("scoring:evidence", args=[evidence.pk])).status_code == 200
 
 
 def test_a_sheet_that_does_not_exist_is_404(site, client_as):
