@@ -46,3 +46,14 @@ class AwardsConfig(AppConfig):
 
         registry.register(VOTE_COUNT_MINUTES)
         registry.register(SUBMISSION_LETTER)
+        from blocs import storage
+
+        from .models import DossierFile
+
+        # A unit's dossier files count against its storage quota of the year (blocs.storage).
+        storage.register(
+            "dossiers",
+            lambda unit_id, year_id: DossierFile.objects.filter(
+                proposal__unit_id=unit_id, proposal__award_kind__year_id=year_id
+            ),
+        )

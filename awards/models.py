@@ -3,7 +3,8 @@ proposals they produce with their dossiers, and the province's decisions.
 
 Secrecy: `BallotVoter` records WHO voted (the turnout register) and `BallotPaper`/`BallotChoice` record
 WHAT was chosen. The two share only the ballot: no key, no timestamp and no sequence links a paper to a
-voter (papers have random UUID keys and no time, and are rewritten in random order when the ballot closes).
+voter (papers have random UUID keys and no time, and every cast writes all the ballot's papers again in a fresh
+random order, so neither their keys nor their place in the table follow the order of the register's `voted_at`).
 """
 
 import uuid

@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from core.admin import AuditedAdmin
+
 from .models import Bloc, Deadline, EmulationYear, LeaderTerm, Membership, Person, Province, RotationSlot, Unit
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdmin):
     list_display = ("name", "code")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "code", "province", "is_active")
     list_filter = ("province", "is_active")
     search_fields = ("name", "short_name", "code")
@@ -28,7 +30,7 @@ class RotationInline(admin.TabularInline):
 
 
 @admin.register(Bloc)
-class BlocAdmin(admin.ModelAdmin):
+class BlocAdmin(AuditedAdmin):
     list_display = ("name", "code", "province", "is_active")
     list_filter = ("province",)
     search_fields = ("name", "code")
@@ -41,20 +43,20 @@ class DeadlineInline(admin.TabularInline):
 
 
 @admin.register(EmulationYear)
-class EmulationYearAdmin(admin.ModelAdmin):
+class EmulationYearAdmin(AuditedAdmin):
     list_display = ("bloc", "year", "leader", "deputy", "phase")
     list_filter = ("phase", "year", "bloc__province")
     inlines = [DeadlineInline]
 
 
 @admin.register(LeaderTerm)
-class LeaderTermAdmin(admin.ModelAdmin):
+class LeaderTermAdmin(AuditedAdmin):
     list_display = ("bloc", "year", "leader", "deputy", "source", "recorded_at")
     list_filter = ("source",)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ("user", "unit", "board_province", "position")
     list_filter = ("board_province",)
     search_fields = ("user__username", "user__full_name", "unit__name")

@@ -32,17 +32,9 @@ class BlocsConfig(AppConfig):
             url_name="blocs:year-detail",
             fragment="calendar",
         )
-        from .covenant_documents import covenant_document
-        from .models import Covenant
+        from .covenant import COVENANT
 
-        registry.register(
-            registry.DocumentKind(
-                name="blocs.covenant",
-                load=lambda pk: Covenant.objects.select_related("year__bloc__province", "year__leader").get(pk=pk),
-                build=covenant_document,
-                version=lambda covenant: covenant.version,
-                view_action="blocs.covenant.document",
-            )
-        )
+        # The covenant renders as its kind of the one lifecycle says: its drafts' files are its leader unit's alone.
+        registry.register(COVENANT)
         pagecache.register()
         mail.register()

@@ -1,14 +1,68 @@
+"""The Django admin of core, and the rules every app's admin follows: each change made there writes an audit row
+(AuditedAdmin), and history (audit log, score history, submitted versions, ballots) is shown, never edited
+(HistoryAdmin)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import notifications
+from .audit import audit
 from .models import AuditLog, Heartbeat, Notification, OutboxMessage, User
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Every addition, change and deletion made in the admin writes an audit row beside Django's LogEntry, in the
+    same transaction. Every ModelAdmin registered on the site derives from it (tests/core/test_admin_history.py)."""
+
+    def _audit(self, request, verb: str, obj, message="") -> None:
+        audit(request.user, f"admin.{verb}", obj, model=obj._meta.label_lower, message=str(message or ""))
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, "added", obj, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, "changed", obj, message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, "deleted", obj)
+        return super().log_deletions(request, queryset)
+
+
+class HistoryAdmin(AuditedAdmin):
+    """History: shown in the admin, never added, changed or deleted there (a POST gets 403)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def audited(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    """`admin_class` with AuditedAdmin's logging: for the admins of Django and of libraries."""
+    if issubclass(admin_class, AuditedAdmin):
+        return admin_class
+    return type(f"Audited{admin_class.__name__}", (AuditedAdmin, admin_class), {"__module__": __name__})
+
+
+# The admins registered before this module (django.contrib.auth's groups, django-axes' records: INSTALLED_APPS
+# lists them before core) get the audit too.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not isinstance(_model_admin, AuditedAdmin):
+        admin.site.unregister(_model)
+        admin.site.register(_model, audited(type(_model_admin)))
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Emulation bloc"), {"fields": ("full_name", "language")}),
@@ -18,22 +72,16 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(HistoryAdmin):
     list_display = ("created_at", "actor", "action", "target_repr")
     list_filter = ("action",)
     readonly_fields = ("created_at", "actor", "action", "target_type", "target_id", "target_repr", "data")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+admin.site.register(Heartbeat, AuditedAdmin)
 
 
-admin.site.register(Heartbeat)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     """Rows written only by services: shown, never added or edited by hand."""
 
     def has_add_permission(self, request):

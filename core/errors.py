@@ -10,7 +10,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,6 +54,8 @@ def _page(request: HttpRequest, template: str, status: int, context: dict | None
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)
+    if isinstance(exception, TooManyFilesSent):
+        return too_large_upload(request, too_many_files=True)
     return _page(request, "errors/400.html", 400)
 
 
@@ -69,6 +71,25 @@ def too_large(request: HttpRequest) -> HttpResponse:
         "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
     }
     return _minimal(request, "errors/413.html", 413, context)
+
+
+def too_large_upload(request: HttpRequest, *, too_many_files: bool = False) -> HttpResponse:
+    """A request over the upload limits, refused before its body was read: more than REQUEST_MAX_BYTES in all
+    (core.middleware.RequestSizeLimitMiddleware), or more than DATA_UPLOAD_MAX_NUMBER_FILES files. 413, with the
+    limits of one file, of one request and of the number of files."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = 0
+    with translation.override(language_of(request)):  # sizes written the reader's way (200,0 MB or 200.0 MB)
+        context = {
+            "size": filesizeformat(size) if size else "?",
+            "limit": filesizeformat(settings.REQUEST_MAX_BYTES),
+            "file_limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+            "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "too_many_files": too_many_files,
+        }
+    return _minimal(request, "errors/413_upload.html", 413, context)
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:

@@ -80,3 +80,48 @@ def close_broken_connections() -> None:
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
             connection.close()
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user (pages, downloads, exports), so that
+    neither a shared proxy nor the browser's disk keeps a copy of what only they may see. A view that set a stricter
+    header (one with no-store) keeps it; one marked `public` said its answer is the same for everyone (the favicon's
+    redirect). After AuthenticationMiddleware. Static files never reach it (WhiteNoise answers before), and the page
+    cache (core/pagecache.py) keeps its copies on the server, where this header does not apply."""
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        current = response.get("Cache-Control", "").lower()
+        if "no-store" not in current and "public" not in current:
+            response["Cache-Control"] = self.VALUE
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request announcing a body over REQUEST_MAX_BYTES (Content-Length) gets the 413 page naming the limit, before
+    anything reads the body: Django would otherwise receive the whole upload (to memory or a temporary file) before
+    a form refused it. Early in MIDDLEWARE, before CSRF and the session touch request.POST. The reverse proxy's
+    client_max_body_size should match, so that most such bodies never reach the web server at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            from .errors import too_large_upload
+
+            logger.warning("Refused %s %s: body of %d bytes announced", request.method, request.path, length)
+            return too_large_upload(request)
+        return self.get_response(request)

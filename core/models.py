@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .collation import COLLATION
 
@@ -204,7 +205,9 @@ class OutboxMessage(models.Model):
 
 class RenderedDocument(TimeStampedModel):
     """A stored rendering (PDF or DOCX) of an official document: versioned, never re-rendered on download.
-    `kind` names the builder registered in core.documents.registry; `object_id` the record it renders.
+    `kind` names the builder registered in core.documents.registry; `object_id` the record it renders;
+    `object_revision` and `state` the revision of its text and whether it was a draft: a draft's rendering is shown
+    to its editors alone, and never offered as the issued document.
 
     Every rendering ends, done or failed (core/documents/services.py): `attempts` counts its hand-overs to the
     documents queue, `claimed_at` is when a worker took it (a later writer must still hold that claim), and the
@@ -229,6 +232,12 @@ class RenderedDocument(TimeStampedModel):
         PDF = "pdf", "PDF"
         DOCX = "docx", "DOCX"
 
+    class State(models.TextChoices):
+        """What the record was when it was rendered (as asked, then as the worker found it)."""
+
+        DRAFT = "draft", pgettext_lazy("rendering state", "Draft")
+        ISSUED = "issued", pgettext_lazy("rendering state", "Issued")
+
     kind = models.CharField(_("kind"), max_length=50)
     object_id = models.CharField(_("object"), max_length=64)
     object_version = models.PositiveIntegerField(_("version of the document"), default=1)
@@ -244,6 +253,10 @@ class RenderedDocument(TimeStampedModel):
     failure = models.CharField(_("reason of the failure"), max_length=12, choices=Failure.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The revision of the record's text (its optimistic lock: every save of a draft moves it on) and its state: as
+    # asked, then what the worker rendered. NULL: rendered before revisions were recorded (a draft, for safety).
+    object_revision = models.PositiveIntegerField(_("revision of the text"), null=True, blank=True)
+    state = models.CharField(_("state rendered"), max_length=6, choices=State.choices, default=State.DRAFT)
 
     class Meta:
         verbose_name = _("rendered document")
@@ -266,6 +279,10 @@ class RenderedDocument(TimeStampedModel):
     def is_unfinished(self) -> bool:
         """Waiting or rendering: the page polls it."""
         return self.status in (self.Status.PENDING, self.Status.RENDERING)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
 
     @property
     def will_retry(self) -> bool:

@@ -78,6 +78,26 @@ def unreadable_message() -> str:
     return _("The workbook could not be read; open it in Excel, save it again and try again.")
 
 
+def probe_workbook(fileobj: BinaryIO, *, data_only: bool = True) -> None:
+    """Read the whole workbook once in a bounded child process (core.inspect: its parts' unpacked size, memory and
+    time limited) before this process opens it: a workbook built to explode is refused here, with the limit named.
+    The parts' declared sizes, checked there, also bound what openpyxl unpacks here (zipfile never inflates an
+    entry beyond its declared size)."""
+    from .inspect import LimitExceeded, Unreadable, inspect_file
+
+    try:
+        inspect_file(
+            "xlsx", fileobj, name=getattr(fileobj, "name", "") or "", data_only=data_only, scan_limit=SCAN_LIMIT
+        )
+    except LimitExceeded as exc:
+        raise WorkbookError(exc.messages[0]) from None
+    except Unreadable:
+        logger.warning("Unreadable workbook (bounded check)", exc_info=True)
+        raise WorkbookError(unreadable_message()) from None
+    finally:
+        fileobj.seek(0)
+
+
 @contextmanager
 def open_workbook(source, *, data_only: bool = True, passthrough: tuple[type[BaseException], ...] = ()):
     """Open an uploaded .xlsx read-only (a file object or bytes) for the `with` block.
@@ -88,6 +108,7 @@ def open_workbook(source, *, data_only: bool = True, passthrough: tuple[type[Bas
     """
     fileobj = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     check_xlsx(fileobj)
+    probe_workbook(fileobj, data_only=data_only)
     wb = None
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=data_only)

@@ -54,29 +54,22 @@ def sniff(uploaded) -> FileKind | None:
 
 def check_docx_opens(uploaded) -> None:
     """A DOCX is accepted only if Word's main part opens (python-docx reads it): a file that has the DOCX layout
-    but garbage inside would be stored as a report nobody can open. Its text is not read beyond a bounded size."""
-    from docx import Document
+    but garbage inside would be stored as a report nobody can open. It is opened in a bounded child process
+    (core.inspect): a main part over DOCX_MAIN_PART_MAX_BYTES or parts unpacking to more than INSPECT_INFLATED_MB
+    are refused before parsing, and the parse is held to INSPECT_MEMORY_MB and INSPECT_SECONDS."""
+    from .inspect import Unreadable, inspect_file
 
-    refused = ValidationError(
-        _(
-            "The file “%(name)s” looks like a Word document but cannot be opened (it is damaged); save it again from "
-            "Word, or as PDF, and try again."
-        ),
-        code="broken_docx",
-        params={"name": uploaded.name},
-    )
     try:
-        uploaded.seek(0)
-        with zipfile.ZipFile(uploaded) as archive:
-            main = archive.getinfo("word/document.xml")
-            if main.file_size > settings.DOCX_MAIN_PART_MAX_BYTES:
-                raise refused
-        uploaded.seek(0)
-        Document(uploaded)
-    except ValidationError:
-        raise
-    except Exception as exc:  # python-docx raises lxml, KeyError, zipfile and its own errors alike
-        raise refused from exc
+        inspect_file("docx", uploaded, name=uploaded.name, main_part_max=settings.DOCX_MAIN_PART_MAX_BYTES)
+    except Unreadable as exc:
+        raise ValidationError(
+            _(
+                "The file “%(name)s” looks like a Word document but cannot be opened (it is damaged); save it again "
+                "from Word, or as PDF, and try again."
+            ),
+            code="broken_docx",
+            params={"name": uploaded.name},
+        ) from exc
     finally:
         uploaded.seek(0)
 

@@ -99,15 +99,13 @@ def notification_read_all(request):
 
 @login_required
 def document_download(request, pk):
-    """A stored rendering, to whoever may read the record it renders."""
-    from core.documents import registry
+    """A stored rendering, to whoever may see it (core.documents.services.visible_rendering: a draft's to its
+    editors alone, else only the issued text's current revision; a 404 to anyone else) and read its record."""
+    from core.documents.services import visible_rendering
     from core.files import private_file_response
     from core.models import RenderedDocument
-    from core.permissions import ensure_can
 
-    rendered = get_object_or_404(RenderedDocument, pk=pk)
-    spec = registry.get(rendered.kind)
-    ensure_can(request.user, spec.view_action, spec.load(rendered.object_id))
+    rendered, _spec, _record = visible_rendering(pk, request.user)
     if rendered.status != RenderedDocument.Status.DONE:
         raise Http404
     return private_file_response(rendered.file, download_name=rendered.file_name)
@@ -115,12 +113,9 @@ def document_download(request, pk):
 
 @login_required
 def document_status(request, pk):
-    """HTMX: the progress of one rendering; polls itself until the file is ready or failed."""
-    from core.documents import registry
-    from core.models import RenderedDocument
-    from core.permissions import ensure_can
+    """HTMX: the progress of one rendering, to whoever may see it (as its download); polls itself until the file
+    is ready or failed."""
+    from core.documents.services import visible_rendering
 
-    rendered = get_object_or_404(RenderedDocument, pk=pk)
-    spec = registry.get(rendered.kind)
-    ensure_can(request.user, spec.view_action, spec.load(rendered.object_id))
+    rendered, _spec, _record = visible_rendering(pk, request.user)
     return render(request, "core/_document_status.html", {"doc": rendered})

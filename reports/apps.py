@@ -38,3 +38,14 @@ class ReportsConfig(AppConfig):
             url_name="reports:reminders",
             action="reports.reminders.view",
         )
+        from blocs import storage
+
+        from .models import SubmissionVersion
+
+        # Every version of a unit's report files counts against its storage quota of the year (blocs.storage).
+        storage.register(
+            "reports",
+            lambda unit_id, year_id: SubmissionVersion.objects.filter(
+                submission__unit_id=unit_id, submission__deadline__year_id=year_id
+            ),
+        )

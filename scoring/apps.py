@@ -61,3 +61,14 @@ class ScoringConfig(AppConfig):
 
         # The ranking's publication opens the ranking to the members (the officer's home links it).
         pagecache.track(CriteriaTable, lambda table: year_users(table.year_id))
+        from blocs import storage
+
+        from .models import Evidence
+
+        # A unit's evidence counts against its storage quota of the year (blocs.storage).
+        storage.register(
+            "evidence",
+            lambda unit_id, year_id: Evidence.objects.filter(
+                score__sheet__unit_id=unit_id, score__sheet__year_id=year_id
+            ),
+        )

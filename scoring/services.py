@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from blocs.deadlines import closes_at
 from blocs.models import EmulationYear, Unit
 from blocs.services import notify_unit
+from blocs.storage import check_storage_quota
 from core import locking, pending
 from core.audit import audit
 from core.i18n import later
@@ -284,6 +285,12 @@ def sheet_save(
             score.self_points, score.explanation = entry.points, entry.text
             score.save(update_fields=["self_points", "explanation"])
     ScoreChange.objects.bulk_create(changes)
+    adding = sum(upload.size or 0 for uploads in (files or {}).values() for upload in uploads)
+    if adding:
+        removing = Evidence.objects.filter(pk__in=remove_evidence or [], score__sheet=sheet).aggregate(
+            n=models.Sum("size")
+        )["n"]
+        check_storage_quota(unit=sheet.unit, year=sheet.year, adding=adding - (removing or 0))
     for criterion_id, uploads in (files or {}).items():
         if criterion_id not in leaves:
             continue

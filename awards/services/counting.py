@@ -164,20 +164,32 @@ def ballot_cast(*, ballot: Ballot, candidate_ids: list[int], by) -> None:
     updated = BallotVoter.objects.filter(pk=voter.pk, voted_at__isnull=True).update(voted_at=timezone.now(), cast_by=by)
     if updated != 1:
         raise ValidationError(_("Your unit has already voted on this ballot; a ballot cannot be changed."))
-    paper = BallotPaper.objects.create(ballot=ballot)
-    BallotChoice.objects.bulk_create(BallotChoice(paper=paper, candidate_id=pk) for pk in chosen)
-    audit(by, "awards.ballot.cast", ballot, unit=unit_id)  # never the choices
+    _papers_rewrite(ballot, new=chosen)
+    # never the choices, nor anything of a paper: the row says who voted and when, as the register does
+    audit(by, "awards.ballot.cast", ballot, unit=unit_id)
 
 
-def _shuffle_papers(ballot: Ballot) -> None:
-    """Rewrite the papers in random order with new keys, so that not even their physical order in the
-    table follows the order in which units voted."""
-    papers = [sorted(paper.choices.values_list("candidate_id", flat=True)) for paper in ballot.papers.all()]
-    ballot.papers.all().delete()
-    random.SystemRandom().shuffle(papers)
-    for choices in papers:
-        paper = BallotPaper.objects.create(ballot=ballot)
-        BallotChoice.objects.bulk_create(BallotChoice(paper=paper, candidate_id=pk) for pk in choices)
+def _papers_rewrite(ballot: Ballot, *, new: list[int]) -> None:
+    """Add a paper by writing all the ballot's papers again, the new one among them, in a fresh random order
+    with fresh random keys. The previous papers are deleted, so no column, no physical place in the table
+    (SQLite's `rowid`, PostgreSQL's `ctid`) and no writing transaction (PostgreSQL's `xmin`: every paper now
+    has this cast's) follows the order in which units voted; the register's `voted_at` keeps that order and
+    shares nothing else with the papers. The cast holds the ballot's row lock, so casts rewrite one at a time;
+    a ballot has a few dozen voters at most, so the cost is a handful of queries on a few dozen rows."""
+    papers: dict = {}
+    for paper_id, candidate_id in BallotPaper.objects.filter(ballot=ballot).values_list("id", "choices__candidate"):
+        papers.setdefault(paper_id, [])
+        if candidate_id is not None:  # an empty paper (no approval) is a paper too
+            papers[paper_id].append(candidate_id)
+    contents = [*papers.values(), list(new)]
+    BallotPaper.objects.filter(ballot=ballot).delete()
+    random.SystemRandom().shuffle(contents)
+    rewritten = BallotPaper.objects.bulk_create(BallotPaper(ballot=ballot) for _ in contents)
+    BallotChoice.objects.bulk_create(
+        BallotChoice(paper=paper, candidate_id=pk)
+        for paper, choices in zip(rewritten, contents, strict=True)
+        for pk in sorted(choices)
+    )
 
 
 @transaction.atomic
@@ -186,9 +198,7 @@ def ballot_close(*, ballot: Ballot, by) -> Ballot:
     ballot = _locked(ballot)
     _require(ballot, "close", BallotStatus.OPEN)
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, timezone.now()
-    ballot.save()
-    if ballot.method == BallotMethod.ONLINE:
-        _shuffle_papers(ballot)
+    ballot.save()  # the papers need no reshuffle: every cast left them in a fresh random order
     voted = ballot.voters.filter(voted_at__isnull=False).count()
     audit(by, "awards.ballot.closed", ballot, voted=voted, present=ballot.present_count)
     return ballot

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from blocs.models import EmulationYear, Person, Unit
 from blocs.services import notify_unit, year_open_next
+from blocs.storage import check_storage_quota
 from core.audit import audit
 from core.i18n import later
 from core.notifications import notify
@@ -77,6 +78,7 @@ def dossier_upload(*, proposal: Proposal, part: str, upload, by) -> DossierFile:
         raise ValidationError(_("The dossier was already sent to the board: it can no longer change."))
     if part not in DossierPart.values:
         raise ValidationError({"part": _("Choose which part of the dossier this file is.")})
+    check_storage_quota(unit=proposal.unit, year=year, adding=upload.size or 0)
     item = DossierFile(
         proposal=proposal,
         part=part,

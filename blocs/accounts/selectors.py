@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Person, Province, SetupLink
+from . import throttles
 
 
 class Status:
@@ -40,6 +43,7 @@ class Account:
     status: str
     link_sent_at: datetime | None
     link_expires_at: datetime | None
+    locked: bool = False  # failed sign-ins stop it signing in now (see throttles)
 
     @property
     def user(self):
@@ -65,6 +69,16 @@ def with_latest_link(qs: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
+def with_failures(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Each person with their recent failed sign-ins, from every address (in the same query)."""
+    failures = (
+        AccessAttempt.objects.filter(username=OuterRef("user__username"), attempt_time__gte=throttles.window_start())
+        .annotate(total=Func("failures_since_start", function="SUM"))
+        .values("total")[:1]
+    )
+    return qs.annotate(sign_in_failures=Subquery(failures))
+
+
 def account_of(person: Person, *, now=None) -> Account:
     """The person's status from their user and the latest-link annotations (see `with_latest_link`)."""
     now = now or timezone.now()
@@ -88,7 +102,14 @@ def account_of(person: Person, *, now=None) -> Account:
         status = Status.EXPIRED
     else:
         status = Status.NOT_INVITED
-    return Account(person=person, status=status, link_sent_at=created, link_expires_at=expires if live else None)
+    locked = (getattr(person, "sign_in_failures", None) or 0) >= settings.AXES_FAILURE_LIMIT
+    return Account(
+        person=person,
+        status=status,
+        link_sent_at=created,
+        link_expires_at=expires if live else None,
+        locked=locked and user.is_active,
+    )
 
 
 def accounts(*, province: Province, board: bool = False, unit=None, q: str = "", status: str = "") -> list[Account]:
@@ -100,7 +121,10 @@ def accounts(*, province: Province, board: bool = False, unit=None, q: str = "",
     if q:
         qs = qs.filter(Q(user__full_name__icontains=q) | Q(user__username__icontains=q) | Q(user__email__icontains=q))
     now = timezone.now()
-    rows = [account_of(p, now=now) for p in with_latest_link(qs).order_by("unit__name", "user__full_name", "pk")]
+    rows = [
+        account_of(p, now=now)
+        for p in with_failures(with_latest_link(qs)).order_by("unit__name", "user__full_name", "pk")
+    ]
     if status:
         rows = [row for row in rows if row.status == status]
     return rows
@@ -122,6 +146,7 @@ ACTION_LABELS = {
     "blocs.person.activated": _("reactivated"),
     "blocs.person.moved": _("moved to another unit"),
     "blocs.person.updated": _("details changed"),
+    "blocs.person.unlocked": _("sign-in unlocked"),
 }
 
 

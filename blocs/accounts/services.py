@@ -6,6 +6,7 @@ Each is one transaction with its audit row; mail goes through the outbox and lea
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +23,7 @@ from core.notifications import mail_queue
 from core.permissions import can, ensure_can
 
 from ..models import Person, Province, SetupLink, Unit, UnitChange
-from . import links
+from . import links, throttles
 
 User = get_user_model()
 
@@ -262,10 +263,33 @@ def handover_links(*, people: Iterable[Person], by) -> list[HandedLink]:
 
 
 @transaction.atomic
+def password_reset_ask(*, email: str, address: str) -> bool:
+    """“Quên mật khẩu?” from the page: count the request against its address and hand the address typed to the
+    worker (blocs.password_reset), which looks it up. The request does the same work whether an account has
+    that address or not. False when the address asked PASSWORD_RESETS_PER_ADDRESS times within the hour."""
+    email = (email or "").strip()
+    if throttles.reset_requests_from(address) >= settings.PASSWORD_RESETS_PER_ADDRESS:
+        return False
+    audit(None, throttles.RESET_REQUESTED, None, address=address)
+    if email:
+        from ..tasks import password_reset_task  # the task module imports this one
+
+        transaction.on_commit(lambda: password_reset_task.delay(email), robust=True)
+    return True
+
+
+def _self_service_links(user, *, hours: int = 1) -> int:
+    """Links the account's owner had mailed (nobody of the board issued them) within the last hours."""
+    since = timezone.now() - timedelta(hours=hours)
+    return SetupLink.objects.filter(user=user, created_by__isnull=True, created_at__gte=since).count()
+
+
+@transaction.atomic
 def password_reset_request(*, email: str) -> int:
-    """“Quên mật khẩu?”: mail a reset link to every active account with this address (one, since addresses
-    are unique), including one that never signed in. Says nothing about whether the address exists; asks
-    made again within a minute send nothing more. Returns how many links were mailed."""
+    """Mail a reset link to every active account with this address (one, since addresses are unique),
+    including one that never signed in. Says nothing about whether the address exists; asks made again within
+    a minute, or past PASSWORD_RESETS_PER_ACCOUNT links in the hour, send nothing more. Returns how many links
+    were mailed."""
     email = (email or "").strip()
     if not email:
         return 0
@@ -273,6 +297,9 @@ def password_reset_request(*, email: str) -> int:
     people = Person.objects.select_related("user", "unit", "board_province")
     for person in people.filter(user__email__iexact=email, user__is_active=True):
         if links.recently_issued(user=person.user):
+            continue
+        if _self_service_links(person.user) >= settings.PASSWORD_RESETS_PER_ACCOUNT:
+            audit(None, "blocs.account.reset_refused", person.user, reason="per_account_limit")
             continue
         _send_link(person=person, by=None)
         sent += 1
@@ -336,6 +363,7 @@ def link_use(*, link: SetupLink, password: str):
     user.save(update_fields=["password"])
     SetupLink.objects.filter(pk=locked.pk).update(used_at=now)
     links.void_live(user=user)
+    throttles.clear_failures(user.username)  # a link from the account's own mailbox also lifts a sign-in lock
     audit(user, "blocs.account.password_set", user, link=locked.pk, purpose=locked.purpose)
     return user
 
@@ -356,6 +384,16 @@ def account_set_active(*, person: Person, active: bool, by) -> Person:
         links.void_live(user=person.user)
     audit(by, "blocs.person.activated" if active else "blocs.person.deactivated", person)
     return person
+
+
+@transaction.atomic
+def account_unlock(*, person: Person, by) -> int:
+    """The board lifts the lock that failed sign-ins put on an account (from any address); audited. Returns how
+    many recorded failures were forgotten."""
+    _ensure_may_manage(by, person)
+    cleared = throttles.clear_failures(person.user.username)
+    audit(by, "blocs.person.unlocked", person, failures=cleared)
+    return cleared
 
 
 @transaction.atomic

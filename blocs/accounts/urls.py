@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/<int:pk>/invite/", views.person_invite, name="person-invite"),
     path("people/<int:pk>/active/", views.person_active, name="person-active"),
     path("people/<int:pk>/move/", views.person_move, name="person-move"),
+    path("people/<int:pk>/unlock/", views.person_unlock, name="person-unlock"),
     path("units/<int:pk>/officers/", views.unit_officers, name="unit-officers"),
     # the system administrator
     path("system/", views.system_home, name="system"),

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.net import client_ip
 from core.permissions import can, ensure_can
 
 from ..models import Person, Province, SetupLink, Unit
@@ -96,8 +97,10 @@ def password_reset(request):
     The answer is the same whether the address is known or not."""
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_reset_request(email=form.cleaned_data["email"])
-        return redirect("password_reset_done")
+        if services.password_reset_ask(email=form.cleaned_data["email"], address=client_ip(request)):
+            return redirect("password_reset_done")
+        form.add_error(None, _("Too many requests came from your address in the last hour. Try again later."))
+        return render(request, "registration/password_reset_form.html", {"form": form}, status=429)
     return render(request, "registration/password_reset_form.html", {"form": form})
 
 
@@ -144,7 +147,7 @@ def people(request):
 def person_detail(request, pk):
     person = _managed_person(request, pk)
     account = selectors.account_of(
-        selectors.with_latest_link(Person.objects.filter(pk=person.pk))
+        selectors.with_failures(selectors.with_latest_link(Person.objects.filter(pk=person.pk)))
         .select_related("user", "unit__province", "board_province")
         .get()
     )
@@ -226,6 +229,16 @@ def person_active(request, pk):
             messages.success(request, _("The account was reactivated."))
         else:
             messages.success(request, _("The account was deactivated; it can no longer sign in."))
+    return redirect(_next(request, reverse("accounts:person", args=[person.pk])))
+
+
+@login_required
+@require_POST
+def person_unlock(request, pk):
+    """Lift the lock that failed sign-ins put on the account."""
+    person = _managed_person(request, pk)
+    services.account_unlock(person=person, by=request.user)
+    messages.success(request, _("The account can sign in again."))
     return redirect(_next(request, reverse("accounts:person", args=[person.pk])))
 
 

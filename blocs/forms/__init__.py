@@ -180,6 +180,13 @@ class BlocSettingsForm(TextLimits, forms.Form):
         max_digits=4,
         decimal_places=1,
     )
+    storage_quota_mb = forms.IntegerField(
+        label=_("Files each unit may store per year (MB)"),
+        help_text=_("Evidence, report files and award dossiers together."),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+    )
 
     @classmethod
     def initial_for(cls, bloc: Bloc) -> dict:
@@ -228,7 +235,7 @@ class BlocSettingsForm(TextLimits, forms.Form):
         data["tie_break_order"] = [key for i, key in enumerate(order) if key and key not in order[:i]]
         for key in ("bonus_cap", "deduction_cap", "summary_page_limit"):
             data[key] = float(data[key])
-        for key in ("vote_tie_break", "next_leader_task_days", "covenant_registration_days"):
+        for key in ("vote_tie_break", "next_leader_task_days", "covenant_registration_days", "storage_quota_mb"):
             if data.get(key) in (None, ""):  # an older form without the field keeps the default
                 data[key] = settings.BLOC_SETTING_DEFAULTS[key]
         data["classification_bands"] = bands

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a read whose database connection was lost is run once more through every other middleware.
     "core.middleware.DatabaseRetryMiddleware",
+    # Before anything reads the body: a request longer than REQUEST_MAX_BYTES gets the 413 page unread.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What a signed-in user sees is never kept by a proxy or the browser's disk (Cache-Control: private, no-store).
+    "core.middleware.PrivateNoStoreMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,13 +136,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_INVITATION_DAYS = env.int("ACCOUNT_INVITATION_DAYS", default=7)
 ACCOUNT_RESET_LINK_HOURS = env.int("ACCOUNT_RESET_LINK_HOURS", default=24)
 ACCOUNT_LINK_RESEND_SECONDS = env.int("ACCOUNT_LINK_RESEND_SECONDS", default=60)
-# Failed-login rate limiting (django-axes): lock a username + address pair after N failures.
+# The client's address, for every throttle (core.net.client_ip): REMOTE_ADDR, or the X-Forwarded-For header when
+# the connection comes from one of these reverse proxies (addresses or CIDR networks; empty: no proxy is trusted).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Failed sign-ins (django-axes, blocs/accounts/throttles.py), counted within AXES_COOLOFF_HOURS: an account is locked
+# after AXES_FAILURE_LIMIT failures from any address, an address after LOGIN_FAILURES_PER_ADDRESS failures against
+# any accounts. The board unlocks an account from its page; a password link used also unlocks it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "blocs.accounts.throttles.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "blocs.accounts.throttles.lockout_response"
 AXES_VERBOSE = False
+# "Forgot my password": at most this many links mailed to one account, and requests from one address, per hour.
+PASSWORD_RESETS_PER_ACCOUNT = env.int("PASSWORD_RESETS_PER_ACCOUNT", default=3)
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
 
 # --- Language and time -------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -177,6 +193,21 @@ DOCX_MAIN_PART_MAX_BYTES = env.int("DOCX_MAIN_PART_MAX_MB", default=50) * 1024 *
 CRITERION_TEXT_MAX_CHARS = env.int("CRITERION_TEXT_MAX_CHARS", default=3000)
 LINE_MAX_CHARS = env.int("LINE_MAX_CHARS", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("FORM_MAX_BYTES", default=5 * 1024 * 1024)
+# Files one request may carry (Django refuses more before reading them), and the whole body: a request whose
+# Content-Length is over REQUEST_MAX_BYTES gets the 413 page before its body is read
+# (core.middleware.RequestSizeLimitMiddleware). The reverse proxy's client_max_body_size should match.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=20)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_MB", default=65) * 1024 * 1024
+# Opening an uploaded file (core/inspect.py) runs in a child process with these limits: memory, seconds (CPU and
+# wall clock), pages of a PDF, and bytes a file may unpack to (a PDF's content streams, a DOCX's or XLSX's parts).
+INSPECT_MEMORY_MB = env.int("INSPECT_MEMORY_MB", default=512)
+INSPECT_SECONDS = env.int("INSPECT_SECONDS", default=10)
+INSPECT_INFLATED_MB = env.int("INSPECT_INFLATED_MB", default=200)
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=500)
+# The summary written in the browser: its "measure" renders a PDF synchronously, so a user may ask for it at most
+# this many times a minute, one at a time, and a body longer than this many characters is not rendered.
+SUMMARY_MEASURE_PER_MINUTE = env.int("SUMMARY_MEASURE_PER_MINUTE", default=6)
+SUMMARY_MEASURE_MAX_CHARS = env.int("SUMMARY_MEASURE_MAX_CHARS", default=30000)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -260,6 +291,7 @@ CELERY_TASK_ROUTES = {
     "core.sweep_renderings": {"queue": "tick"},
     "core.sweep_pending_uploads": {"queue": "tick"},
     "reports.remind": {"queue": "tick"},
+    "blocs.password_reset": {"queue": "tick"},
 }
 # Renderings (seconds): past the soft limit the rendering is marked failed ("took too long"), past the hard one its
 # process is killed (prefork pools enforce both; the solo pool neither).
@@ -291,6 +323,7 @@ CELERY_TASK_ANNOTATIONS = {
     "core.heartbeat": {"soft_time_limit": 20, "time_limit": 30},
     "core.sweep_renderings": {"soft_time_limit": 45, "time_limit": 55},
     "core.sweep_pending_uploads": {"soft_time_limit": 270, "time_limit": 300},
+    "blocs.password_reset": {"soft_time_limit": 20, "time_limit": 30},
 }
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
 OUTBOX_FLUSH_SECONDS = env.float("OUTBOX_FLUSH_SECONDS", default=60.0)
@@ -369,6 +402,8 @@ BLOC_SETTING_DEFAULTS = {
     "late_submission_grace_days": 7,
     # Reminders after a due date: one a day for this many days, to units that have not submitted.
     "overdue_reminder_days": 3,
+    # What one unit may store in one emulation year: evidence, report files and award dossiers together (MB).
+    "storage_quota_mb": 500,
 }
 
 # The law on emulation and commendation in force from each date: the legal bases (căn cứ) a bloc's submission

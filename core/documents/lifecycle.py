@@ -3,7 +3,8 @@ form carries the version it was opened on, `core.locking`), issued with a number
 frozen; a correction is either the same row reopened as its next revision under the same number (REVISE: the
 conference minutes, the summary report) or a new row, the next version, that supersedes the issued one once it is
 issued in turn (SUPERSEDE: the conference plan). Renderings (`core.models.RenderedDocument`) are tied to the
-revision they render (`IssuedKind.version`).
+revision they render (`IssuedKind.version`), the revision of the text (`IssuedKind.revision`, each save of a
+draft a new one) and whether it was a draft (`IssuedKind.is_draft`): a draft's renderings are its editors' alone.
 
 A kind of document is a subclass of `IssuedKind` that says what differs: its model, its rights, its register's
 document type and title, what it needs before it is issued, how it is built, its URL names and its words. The
@@ -67,7 +68,7 @@ class IssuedKind:
     Its records have `number`, `issued_at`, `issued_by`, `number_text`, `is_issued`, the optimistic lock
     (`version_field`) and, for REVISE, `revision`, `status` and `updated_by`. An instance is also what the
     document registry (`core.documents.registry`) needs to render them: `name`, `load`, `build`, `version`,
-    `view_action`."""
+    `revision`, `is_draft`, `view_action`, `edit_action` and `scope`."""
 
     # --- what it is --------------------------------------------------------------------------------------------
     name: str  # e.g. "conference.minutes": the renderings' kind, and the prefix of its audit actions
@@ -146,6 +147,14 @@ class IssuedKind:
     def version(self, record: Model) -> int:
         """The number its renderings are tied to: the revision (REVISE) or the version (SUPERSEDE)."""
         return getattr(record, self.revision_field)
+
+    def revision(self, record: Model) -> int:
+        """The revision of its text a rendering records: the optimistic lock, which every save of a draft, its
+        issue and a new version move on (each draft edit is a revision of its own; the issued text has its own)."""
+        return getattr(record, self.version_field)
+
+    def is_draft(self, record: Model) -> bool:
+        return not record.is_issued
 
     @property
     def view_action(self) -> str:

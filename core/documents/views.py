@@ -15,10 +15,10 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +32,7 @@ from core.permissions import can, ensure_can
 
 from . import lifecycle, registry
 from .render import render_html
-from .services import document_request, document_retry, documents_for
+from .services import document_request, document_retry, documents_for, may_edit, visibility, visible_rendering
 
 FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # A preview is a whole document page framed by our own pages: it may be framed by 'self', and needs nothing but
@@ -57,12 +57,16 @@ def render_actions(url_name: str, *args) -> list[tuple[str, str]]:
     return [(label, reverse(url_name, args=[*args, fmt])) for fmt, label in FORMATS.items()]
 
 
-def rendered_documents(kind: str, obj, *, version: int | None = None) -> list:
+def rendered_documents(kind: str, obj, *, version: int | None = None, user=None) -> list:
     """The stored renderings of a record, newest first, with who asked for each (one query more when there are
-    any); with `version`, only those of that version of the record."""
+    any); with `version`, only those of that version of the record; with `user`, only those they may see (a
+    draft's to its editors alone; to anyone else, once issued, those of the issued text)."""
     documents = documents_for(kind=kind, obj=obj)
     if version is not None:
         documents = [d for d in documents if d.object_version == version]
+    if user is not None:
+        sees = visibility(registry.get(kind), obj, user)
+        documents = [d for d in documents if sees(d)]
     prefetch_related_objects(documents, "requested_by")
     return documents
 
@@ -78,16 +82,35 @@ def request_rendering(
     refusal: Callable[[], str | None] | None = None,
 ) -> HttpResponse:
     """The end of an app's render view: the right `action` asked with the record, then `refusal` (a reason the
-    record cannot be rendered yet, or None), then the rendering queued with a message; `then` either way
-    (the redirect back to the page's files)."""
+    record cannot be rendered yet, or None), then, for a draft, the right to edit it (its files are its editors'
+    alone), then the rendering queued with a message (or the one of the same text already asked for offered
+    again); `then` either way (the redirect back to the page's files)."""
     ensure_can(request.user, action, obj)
     reason = refusal() if refusal is not None else None
     if reason:
         messages.error(request, reason)
         return then
+    spec = registry.get(kind)
+    if spec.is_draft(obj) and not may_edit(spec, obj, request.user):  # it would make a file they cannot see
+        messages.error(
+            request,
+            _("Files of a draft are made for those who edit it; this one can be downloaded once it is issued."),
+        )
+        return then
     rendered = document_request(kind=kind, obj=obj, fmt=fmt, by=request.user)
     if rendered.will_retry:
         messages.warning(request, unsent_message(fmt))
+    elif rendered.reused and rendered.status == RenderedDocument.Status.DONE:
+        messages.info(
+            request,
+            _("The %(format)s file of this text is already made: download it below.") % {"format": FORMATS[fmt]},
+        )
+    elif rendered.reused:
+        messages.info(
+            request,
+            _("The %(format)s file of this text is already being prepared; it appears below when ready.")
+            % {"format": FORMATS[fmt]},
+        )
     else:
         messages.info(
             request,
@@ -105,16 +128,10 @@ def unsent_message(fmt: str) -> str:
 @login_required
 @require_POST
 def rendering_retry(request, pk):
-    """A failed rendering's "Try again": handed over again, to whoever may ask for it (the right to the record's
-    documents, with which its render view asks for one). From the page's HTMX, the row's new state; without
-    JavaScript, back to the page."""
-    rendered = get_object_or_404(RenderedDocument, pk=pk)
-    spec = registry.get(rendered.kind)
-    try:
-        record = spec.load(rendered.object_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    ensure_can(request.user, spec.view_action, record)
+    """A failed rendering's "Try again": handed over again, to whoever may see it (as its download: a draft's
+    editors alone) and ask for it (the right to the record's documents, with which its render view asks for one).
+    From the page's HTMX, the row's new state; without JavaScript, back to the page."""
+    rendered, _spec, _record = visible_rendering(pk, request.user)
     rendered = document_retry(rendered=rendered, by=request.user)
     if request.headers.get("HX-Request"):
         return render(request, "core/_document_status.html", {"doc": rendered})
@@ -186,7 +203,7 @@ def document_context(request, kind: lifecycle.IssuedKind, scope, record, *, issu
         "may_edit": may_edit,
         "editing": editing,
         "may_read_document": may_read_document,
-        "documents": rendered_documents(kind.name, record) if may_read_document else [],
+        "documents": rendered_documents(kind.name, record, user=user) if may_read_document else [],
         "issue_form": issue_form,
         "issue_problems": problems,
         "render_actions": render_actions(kind.url_name("render"), *kind.url_args(scope)),

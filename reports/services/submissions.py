@@ -2,7 +2,6 @@
 versions, late marking, the leader's decision, and per-unit extensions."""
 
 import datetime
-import io
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,8 +17,10 @@ from blocs.enums import Audience, DeadlineKind
 from blocs.models import Deadline, EmulationYear, Unit
 from blocs.selectors import members_in_year
 from blocs.services import notify_unit
+from blocs.storage import check_storage_quota
 from core.audit import audit
 from core.i18n import later
+from core.inspect import Unreadable, inspect_file
 from core.permissions import ensure_can
 from core.validators import UploadValidator, sniff
 
@@ -73,29 +74,47 @@ def _fmt_pages(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
 
 
-def summary_length(pdf_bytes: bytes) -> tuple[int, Decimal]:
-    """(pages, length in A4 pages): whole pages before the last, plus how far down the last page the text
-    ends (measured from the characters' positions)."""
-    import pdfplumber
+def summary_length(source, *, name: str = "") -> tuple[int, Decimal]:
+    """(pages, length in A4 pages) of a summary PDF (an upload, bytes or a path): whole pages before the last,
+    plus how far down the last page the text ends (measured from the characters' positions). Measured in a
+    bounded child process (core.inspect): a page that is not A4, or a limit reached, is a ValidationError."""
+    measured = _inspect_pdf(source, name=name, measure=True)
+    return measured["pages"], measured["length"]
 
-    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
-        pages = pdf.pages
-        for page in pages:
-            if abs(page.width - A4[0]) > 3 or abs(page.height - A4[1]) > 3:
-                raise ValidationError(
-                    _("The summary must be on A4 pages; page %(n)d is %(w)d × %(h)d mm.")
-                    % {"n": page.page_number, "w": round(page.width / 72 * 25.4), "h": round(page.height / 72 * 25.4)}
-                )
-        last = pages[-1]
-        bottoms = [c["bottom"] for c in last.chars]
-        used = Decimal(str(max(bottoms) / last.height)) if bottoms else Decimal(0)
-        length = Decimal(len(pages) - 1) + used
-        return len(pages), length.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+def _inspect_pdf(source, *, name: str, measure: bool) -> dict:
+    name = name or getattr(source, "name", "") or ""
+    try:
+        found = inspect_file("pdf", source, name=name, measure=measure, a4=list(A4))
+    except Unreadable as exc:
+        raise ValidationError(
+            _("The file “%(name)s” cannot be read as a PDF; save it again as PDF and retry.") % {"name": name}
+        ) from exc
+    if found.get("encrypted"):
+        raise ValidationError(
+            _("The file “%(name)s” is encrypted or password-protected; send it without protection.") % {"name": name}
+        )
+    if not found.get("pages"):  # a PDF without pages is unreadable as a report (and unmeasurable)
+        raise ValidationError(
+            _("The file “%(name)s” cannot be read as a PDF; save it again as PDF and retry.") % {"name": name}
+        )
+    measured = {"pages": found["pages"]}
+    if measure:
+        page = found.get("not_a4")
+        if page:
+            raise ValidationError(
+                _("The summary must be on A4 pages; page %(n)d is %(w)d × %(h)d mm.")
+                % {"n": page["n"], "w": round(page["width"] / 72 * 25.4), "h": round(page["height"] / 72 * 25.4)}
+            )
+        length = Decimal(found["pages"] - 1) + Decimal(str(found["used"]))
+        measured["length"] = length.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return measured
 
 
 def check_file(upload, *, deadline: Deadline) -> dict:
     """Refuse what cannot be a report: wrong type (from the content), empty, too large, encrypted or unreadable;
-    a summary longer than the bloc's page limit. Returns what was measured."""
+    a summary longer than the bloc's page limit. Returns what was measured. The file is opened only in a bounded
+    child process (core.inspect: memory, time, pages and unpacked size limited)."""
     summary = deadline.kind == DeadlineKind.SUMMARY_REPORT
     if summary and upload.size and getattr(sniff(upload), "code", None) == "docx":
         raise ValidationError(
@@ -106,31 +125,10 @@ def check_file(upload, *, deadline: Deadline) -> dict:
     kind = sniff(upload)
     measured: dict = {}
     if kind.code == "pdf":
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
-        upload.seek(0)
-        data = upload.read()
-        upload.seek(0)
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                raise ValidationError(
-                    _("The file “%(name)s” is encrypted or password-protected; send it without protection.")
-                    % {"name": upload.name}
-                )
-            if not reader.pages:
-                raise PdfReadError("no page")  # a PDF without pages is unreadable as a report (and unmeasurable)
-            measured["pages"] = len(reader.pages)
-        except (PdfReadError, ValueError, KeyError, OSError) as exc:
-            raise ValidationError(
-                _("The file “%(name)s” cannot be read as a PDF; save it again as PDF and retry.")
-                % {"name": upload.name}
-            ) from exc
-        if deadline.kind == DeadlineKind.SUMMARY_REPORT:
+        measured = _inspect_pdf(upload, name=upload.name, measure=summary)
+        if summary:
             limit = Decimal(str(deadline.year.setting("summary_page_limit")))
-            pages, length = summary_length(data)
-            measured.update(pages=pages, length=length)
+            pages, length = measured["pages"], measured["length"]
             if pages > math.ceil(limit) or length > limit:
                 raise ValidationError(
                     _(
@@ -169,6 +167,7 @@ def submission_upload(
             code="closed",
         )
     measured = check_file(upload, deadline=deadline)
+    check_storage_quota(unit=unit, year=deadline.year, adding=upload.size or 0)
     submission, _created = Submission.objects.select_for_update().get_or_create(deadline=deadline, unit=unit)
     if submission.status == SubmissionStatus.ACCEPTED:
         raise ValidationError(_("The leader unit has accepted this submission; it can no longer be replaced."))

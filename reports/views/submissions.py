@@ -23,7 +23,7 @@ from core.files import private_file_response
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
 
-from ..editor import default_title, summary_file
+from ..editor import default_title, summary_file, summary_measure
 from ..forms import ExtensionForm, ReturnForm, SummaryForm, UploadForm
 from ..models import Submission, SubmissionVersion
 from ..selectors import Cell, Grid, late_text, submission_grid
@@ -212,20 +212,19 @@ def submission_write(request, slug, year, deadline_pk):
         form = SummaryForm(request.POST)
         if form.is_valid():
             content = form.content()
-            upload = summary_file(deadline=deadline, unit=unit, content=content)
-            if request.POST.get("action") == "measure":
-                pages, length = services.summary_length(upload.read())
-                measured = {"pages": pages, "length": length}
-            else:
-                try:
+            try:
+                if request.POST.get("action") == "measure":
+                    pages, length = summary_measure(deadline=deadline, unit=unit, content=content, by=request.user)
+                    measured = {"pages": pages, "length": length}
+                else:
+                    upload = summary_file(deadline=deadline, unit=unit, content=content)
                     version = services.submission_upload(
                         deadline=deadline, unit=unit, upload=upload, by=request.user, content=content
                     )
-                except ValidationError as error:
-                    apply_service_errors(form, error)
-                else:
                     _say_received(request, deadline, version)
                     return redirect(_page_url(emulation_year, deadline=deadline))
+            except ValidationError as error:
+                apply_service_errors(form, error)
     else:
         written = next((v.content for v in cell.versions if v.content), None)
         form = SummaryForm(initial=SummaryForm.initial_from(written, default_title(deadline, unit)))

@@ -12,7 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -591,9 +592,20 @@ def test_the_submission_letter_is_numbered_in_the_register_of_submissions(voted)
 
 # who -> (minutes, submission of Công an tỉnh's Flag): the leader, the proposed unit, another member, the board
 DOWNLOADS = {"TTr": (200, 200), "CAT": (200, 200), "STP": (200, 403), "board": (200, 200), "outsider": (403, 403)}
+# Files of the drafts: their editors' alone (the leader unit issues both); a 404 to anyone else.
+DRAFT_DOWNLOADS = {"TTr": (200, 200), "CAT": (404, 404), "STP": (404, 404), "board": (404, 404), "outsider": (404, 404)}
+
+
+def _downloads(client, bloc, files) -> dict:
+    answers = {}
+    for who in DOWNLOADS:
+        client.force_login({"board": bloc.board, "outsider": bloc.outsider}.get(who) or bloc.officers[who])
+        answers[who] = tuple(client.get(reverse("core:document-download", args=[f.pk])).status_code for f in files)
+    return answers
 
 
 def test_rendered_files_are_stored_and_served_to_who_may_read_them(voted, client, django_capture_on_commit_callbacks):
+    from core.documents import lifecycle
     from core.documents.services import document_request
 
     bloc = voted.bloc
@@ -605,20 +617,32 @@ def test_rendered_files_are_stored_and_served_to_who_may_read_them(voted, client
         submission_file = document_request(kind=SUBMISSION_LETTER.name, obj=letter, fmt="docx", by=bloc.leader)
     minutes_file.refresh_from_db()
     submission_file.refresh_from_db()
-    assert (minutes_file.status, minutes_file.object_version, minutes_file.file_name) == (
+    assert (minutes_file.status, minutes_file.object_version, minutes_file.state, minutes_file.file_name) == (
         "done",
         1,
+        "draft",
+        "bien-ban-kiem-phieu-ktdnc-2020-v1-du-thao-r1.pdf",
+    )
+    assert (submission_file.status, submission_file.file_name) == (
+        "done",
+        "to-trinh-ktdnc-2020-flag-cat-v1-du-thao-r1.docx",
+    )
+    assert _downloads(client, bloc, (minutes_file, submission_file)) == DRAFT_DOWNLOADS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes = lifecycle.issue(VOTE_COUNT_MINUTES, minutes, by=bloc.leader)
+        letter = lifecycle.issue(SUBMISSION_LETTER, letter, by=bloc.leader)
+        minutes_file = document_request(kind=VOTE_COUNT_MINUTES.name, obj=minutes, fmt="pdf", by=bloc.leader)
+        submission_file = document_request(kind=SUBMISSION_LETTER.name, obj=letter, fmt="docx", by=bloc.leader)
+    minutes_file.refresh_from_db()
+    submission_file.refresh_from_db()
+    assert (minutes_file.status, minutes_file.state, minutes_file.file_name) == (
+        "done",
+        "issued",
         "bien-ban-kiem-phieu-ktdnc-2020-v1.pdf",
     )
     assert (submission_file.status, submission_file.file_name) == ("done", "to-trinh-ktdnc-2020-flag-cat-v1.docx")
-    answers = {}
-    for who in DOWNLOADS:
-        client.force_login({"board": bloc.board, "outsider": bloc.outsider}.get(who) or bloc.officers[who])
-        answers[who] = tuple(
-            client.get(reverse("core:document-download", args=[f.pk])).status_code
-            for f in (minutes_file, submission_file)
-        )
-    assert answers == DOWNLOADS
+    assert _downloads(client, bloc, (minutes_file, submission_file)) == DOWNLOADS
 
 
 # --- the command ---------------------------------------------------------------------------------------
@@ -748,8 +772,19 @@ def test_the_minutes_page_frames_the_preview_and_offers_both_files(voted, client
     )
 
 
+def _vi(msgid: str) -> str:
+    with translation.override("vi"):
+        return gettext(msgid)
+
+
 def test_a_render_is_queued_and_listed_with_its_progress(voted, client):
-    client.force_login(voted.bloc.officers["STP"])
+    client.force_login(voted.bloc.officers["STP"])  # reads the draft, but its files are its editors' alone
+    response = client.post(_url("awards:minutes-render", voted, "docx"), follow=True)
+    assert not RenderedDocument.objects.exists()
+    assert [str(m) for m in response.context["messages"]] == [
+        _vi("Files of a draft are made for those who edit it; this one can be downloaded once it is issued.")
+    ]
+    client.force_login(voted.bloc.officers["TTr"])  # the leader unit, who issues it
     response = client.post(_url("awards:minutes-render", voted, "docx"))
     assert response.status_code == 302 and response["Location"].endswith("/minutes/#documents")
     rendered = RenderedDocument.objects.get(kind=VOTE_COUNT_MINUTES.name)

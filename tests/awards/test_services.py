@@ -2,6 +2,7 @@
 and the opening of next year, proposals and the province's decisions."""
 
 import datetime
+import importlib
 import threading
 
 import pytest
@@ -346,22 +347,46 @@ def test_the_audit_log_records_who_voted_never_what(bloc2020):
     assert row.data == {"unit": w.units["CAT"].pk}
 
 
-def test_papers_are_rewritten_in_random_order_at_the_close(bloc2020):
+def papers(ballot: Ballot) -> tuple[set, list[list[str]]]:
+    """The keys of the ballot's papers, and what each says (an empty paper included)."""
+    rows = BallotPaper.objects.filter(ballot=ballot)
+    return (
+        set(rows.values_list("id", flat=True)),
+        sorted(sorted(p.choices.values_list("candidate__unit__code", flat=True)) for p in rows),
+    )
+
+
+def test_every_cast_writes_all_the_papers_again_with_new_keys(bloc2020):
+    """The order-hiding design (test_unlinkable.py measures it): a cast deletes the ballot's papers and writes
+    them again, its own among them, in a random order with new keys; the close has nothing left to hide."""
     w = bloc2020
     ballot = merit_ballot(w)
-    vote(w, ballot, {"CAT": ["TTr", "VKS"], "TA": ["TTr"], "CTHADS": ["STP", "BCHQS", "VKS"]})
-    before_ids = set(BallotPaper.objects.filter(ballot=ballot).values_list("id", flat=True))
-    before = sorted(
-        sorted(p.choices.values_list("candidate__unit__code", flat=True))
-        for p in BallotPaper.objects.filter(ballot=ballot)
-    )
+    vote(w, ballot, {"CAT": ["TTr", "VKS"], "TA": ["TTr"], "BNCTU": []})
+    before_ids, before = papers(ballot)
+    vote(w, ballot, {"CTHADS": ["STP", "BCHQS", "VKS"]})
+    after_ids, after = papers(ballot)
+    assert before == [[], ["TTr"], ["TTr", "VKS"]]
+    assert after == [[], ["BCHQS", "STP", "VKS"], ["TTr"], ["TTr", "VKS"]]
+    assert before_ids.isdisjoint(after_ids)
+
     services.ballot_close(ballot=ballot, by=w.leader)
-    after_ids = set(BallotPaper.objects.filter(ballot=ballot).values_list("id", flat=True))
-    after = sorted(
-        sorted(p.choices.values_list("candidate__unit__code", flat=True))
-        for p in BallotPaper.objects.filter(ballot=ballot)
-    )
-    assert before == after == [["BCHQS", "STP", "VKS"], ["TTr"], ["TTr", "VKS"]]
+    assert papers(ballot) == (after_ids, after)
+
+
+def test_the_papers_of_a_ballot_open_at_the_upgrade_are_rewritten_once(bloc2020):
+    """Migration 0004: papers written in the order of the casts before this release get new keys and order."""
+    from django.apps import apps
+
+    rewrite = importlib.import_module("awards.migrations.0004_rewrite_open_ballot_papers").rewrite_open_ballots
+    w = bloc2020
+    ballot = merit_ballot(w)
+    for codes in (["TTr"], [], ["VKS", "STP"]):
+        paper = BallotPaper.objects.create(ballot=ballot)
+        BallotChoice.objects.bulk_create(BallotChoice(paper=paper, candidate_id=cand(ballot, c)) for c in codes)
+    before_ids, before = papers(ballot)
+    rewrite(apps, None)
+    after_ids, after = papers(ballot)
+    assert after == before == [[], ["STP", "VKS"], ["TTr"]]
     assert before_ids.isdisjoint(after_ids)
 
 

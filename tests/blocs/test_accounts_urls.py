@@ -63,6 +63,12 @@ URLS = {
         lambda s: {"active": "1"},
         statuses(ok=BOARD, ok_status=BACK, other_board=404, admin=404),
     ),
+    "accounts:person-unlock": (
+        "post",
+        OFFICER,
+        None,
+        statuses(ok=BOARD, ok_status=BACK, other_board=404, admin=404),
+    ),
     "accounts:unit-officers": (
         "get",
         lambda s: {"pk": s.member_unit.pk},
@@ -129,6 +135,7 @@ def _state():
         ("accounts:person-edit", {"full_name": "X", "email": "x@x.vn"}),
         ("accounts:person-invite", {}),
         ("accounts:person-active", {"active": "0"}),
+        ("accounts:person-unlock", {}),
         ("accounts:handover", None),
     ],
 )

@@ -683,13 +683,22 @@ def test_minutes_preview_queries(world, draft, client_as, django_assert_max_num_
 
 
 def test_a_draft_rendering_is_read_only_by_its_writer(world, draft, client_as):
-    """The document machinery asks the minutes' own rule: a draft's files are the leader's until issued."""
+    """A draft's files are its writer's (the leader's), even once the minutes are issued: they are not the issued
+    text (a 404 to anyone else); the issued minutes' own files are the members'."""
     client_as(world.leader).post(reverse("conference:minutes-render", kwargs={**Y, "fmt": "pdf"}))
     rendered = RenderedDocument.objects.get(kind="conference.minutes")
     status = reverse("core:document-status", kwargs={"pk": rendered.pk})
 
     assert client_as(world.leader).get(status).status_code == 200
-    assert client_as(world.member).get(status).status_code == 403
+    assert client_as(world.member).get(status).status_code == 404
     services.minutes_issue(minutes=draft, number=None, by=world.leader)
-    assert client_as(world.member).get(status).status_code == 200
-    assert client_as(world.outsider).get(status).status_code == 403
+    assert client_as(world.member).get(status).status_code == 404
+    assert client_as(world.outsider).get(status).status_code == 404
+    assert client_as(world.leader).get(status).status_code == 200
+
+    client_as(world.member).post(reverse("conference:minutes-render", kwargs={**Y, "fmt": "pdf"}))
+    issued = RenderedDocument.objects.filter(kind="conference.minutes").latest("id")
+    assert issued.state == RenderedDocument.State.ISSUED
+    issued_status = reverse("core:document-status", kwargs={"pk": issued.pk})
+    assert client_as(world.member).get(issued_status).status_code == 200
+    assert client_as(world.outsider).get(issued_status).status_code == 403

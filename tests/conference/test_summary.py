@@ -970,19 +970,20 @@ def test_unknown_format_is_404(world, client_as):
     assert client_as(world.leader).post(path).status_code == 404
 
 
-def test_a_draft_rendering_is_read_by_its_writer_and_the_board_until_sent(
-    world, client_as, fast_pdf, django_capture_on_commit_callbacks
-):
+def test_a_draft_rendering_is_read_by_its_writer_alone(world, client_as, fast_pdf, django_capture_on_commit_callbacks):
+    """A draft's files are its writer's (the leader's): the board, and the members once it is sent for comments,
+    read the draft itself (and the copy sent for comments), not its files (a 404)."""
     client_as(world.leader).post(reverse("conference:summary-render", kwargs={**Y, "fmt": "pdf"}))
     rendered = RenderedDocument.objects.get(kind="conference.summary")
     status = reverse("core:document-status", kwargs={"pk": rendered.pk})
 
     assert client_as(world.leader).get(status).status_code == 200
-    assert client_as(world.board).get(status).status_code == 200
-    assert client_as(world.member).get(status).status_code == 403
+    assert client_as(world.board).get(status).status_code == 404
+    assert client_as(world.member).get(status).status_code == 404
     send(world, django_capture_on_commit_callbacks)
-    assert client_as(world.member).get(status).status_code == 200
-    assert client_as(world.outsider).get(status).status_code == 403
+    assert client_as(world.member).get(status).status_code == 404
+    assert client_as(world.outsider).get(status).status_code == 404
+    assert client_as(world.leader).get(status).status_code == 200
 
 
 # --- the editor and the page's actions ----------------------------------------------------------------

@@ -120,6 +120,19 @@ def issued_plan(world):
     return plans.plan_issue(plan=plan, number=53, by=world.leader)
 
 
+def plan_row(plan, **fields) -> RenderedDocument:
+    """A rendering of the issued plan as the worker records it: of its issued text's revision."""
+    return RenderedDocument.objects.create(
+        kind="conference.plan",
+        object_id=str(plan.pk),
+        format="pdf",
+        state=RenderedDocument.State.ISSUED,
+        object_version=plan.version,
+        object_revision=plan.edit_version,
+        **fields,
+    )
+
+
 def memo_row(user, **fields) -> RenderedDocument:
     return RenderedDocument.objects.create(
         kind=MEMO_KIND, object_id=str(user.pk), format="pdf", requested_by=user, **{"attempts": 1, **fields}
@@ -276,9 +289,7 @@ VIEWERS = ("board", "leader", "deputy", "member")  # who may ask for the issued 
 @pytest.mark.parametrize("role", ROLES)
 def test_try_again_is_for_whoever_may_ask_for_the_file(world, client_as, role):
     plan = issued_plan(world)
-    rendered = RenderedDocument.objects.create(
-        kind="conference.plan", object_id=str(plan.pk), format="pdf", status=Status.FAILED, failure=Failure.ERROR
-    )
+    rendered = plan_row(plan, status=Status.FAILED, failure=Failure.ERROR)
     url = reverse("core:document-retry", args=[rendered.pk])
     page = reverse("conference:plan", kwargs=Y)
     client = client_as(world.user(role))
@@ -299,9 +310,7 @@ def test_try_again_is_for_whoever_may_ask_for_the_file(world, client_as, role):
 @pytest.mark.django_db
 def test_try_again_from_the_page_answers_with_the_row_polling_again(world, client_as):
     plan = issued_plan(world)
-    rendered = RenderedDocument.objects.create(
-        kind="conference.plan", object_id=str(plan.pk), format="pdf", status=Status.FAILED, failure=Failure.ERROR
-    )
+    rendered = plan_row(plan, status=Status.FAILED, failure=Failure.ERROR)
     response = client_as(world.member).post(
         reverse("core:document-retry", args=[rendered.pk]), HTTP_REFERER="https://evil.example/", HTTP_HX_REQUEST="true"
     )
@@ -310,9 +319,7 @@ def test_try_again_from_the_page_answers_with_the_row_polling_again(world, clien
     assert html.startswith("<li") and f'hx-get="{reverse("core:document-status", args=[rendered.pk])}"' in html
     assert 'hx-trigger="load delay:1s"' in html and vi("Try again") not in html
 
-    other = RenderedDocument.objects.create(
-        kind="conference.plan", object_id=str(plan.pk), format="pdf", status=Status.FAILED, failure=Failure.ERROR
-    )
+    other = plan_row(plan, status=Status.FAILED, failure=Failure.ERROR)
     elsewhere = client_as(world.member).post(
         reverse("core:document-retry", args=[other.pk]), HTTP_REFERER="https://evil.example/"
     )
@@ -656,15 +663,7 @@ def test_in_a_browser_a_failed_file_says_why_and_try_again_makes_it(world, live_
     from tests.e2e.helpers import assert_healthy_page, login
 
     plan = issued_plan(world)
-    rendered = RenderedDocument.objects.create(
-        kind="conference.plan",
-        object_id=str(plan.pk),
-        format="pdf",
-        status=Status.FAILED,
-        failure=Failure.INTERRUPTED,
-        attempts=3,
-        requested_by=world.leader,
-    )
+    rendered = plan_row(plan, status=Status.FAILED, failure=Failure.INTERRUPTED, attempts=3, requested_by=world.leader)
     login(page, live_server.url, world.member.username, "pw")
     page.goto(live_server.url + reverse("conference:plan", kwargs=Y))
     assert_healthy_page(page)

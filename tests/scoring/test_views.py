@@ -109,7 +109,10 @@ def test_an_explanation_over_its_limit_is_refused_on_its_row_and_every_value_is_
     assert response.status_code == 400
     html = response.content.decode()
     field = f"id_explanation_{w.c['I.2'].pk}"
-    assert re.search(rf'<textarea[^>]*id="{field}"[^>]*maxlength="40"[^>]*aria-invalid="true"', html)
+    assert re.search(
+        rf'<textarea[^>]*id="{field}"[^>]*maxlength="40"[^>]*aria-describedby="{field}_err {field}_limit"', html
+    )
+    assert re.search(rf'<textarea[^>]*id="{field}"[^>]*aria-invalid="true"', html)
     assert f'id="{field}_err"' in html
     assert_kept(response, data)
     assert counts() == before
