@@ -54,6 +54,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request of an earlier test (an English user) leaves its language
+    active in the thread, where a service called directly would then speak English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class World:
     """A province with one bloc in 2020: leader, deputy, a member, an outsider unit, and the board."""

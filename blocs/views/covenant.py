@@ -35,7 +35,7 @@ def _covenant_context(request, emulation_year, *, issue_form=None) -> dict:
     if may_read_document and covenant.pk:
         # Once issued, files of the draft (numbered "…") are not the covenant the units signed.
         documents = document_views.rendered_documents(
-            COVENANT.name, covenant, version=covenant.version if covenant.is_issued else None
+            COVENANT.name, covenant, version=covenant.version if covenant.is_issued else None, user=user
         )
     if may_issue and issue_form is None:
         issue_form = CovenantIssueForm(initial=document_views.issue_initial(COVENANT, covenant))
