@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from blocs.imports import parse, services
@@ -439,7 +440,7 @@ def test_files_that_are_not_xlsx_are_refused_by_the_form(world, board, data, nam
     ],
 )
 def test_the_service_checks_the_content_too(world, data, message):
-    with pytest.raises(parse.ImportRefused) as refused_:
+    with translation.override("en"), pytest.raises(parse.ImportRefused) as refused_:
         services.people_check(province=world.bloc.province, data=data)
 
     assert message in refused_.value.errors[0].message
