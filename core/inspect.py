@@ -24,7 +24,7 @@ import time
 
 from django.core.exceptions import ValidationError
 
-KINDS = ("pdf", "docx", "xlsx")
+KINDS = ("pdf", "docx", "xlsx")  # a "pdf" inspection may also measure the last page or return the text lines
 CHUNK = 1024 * 1024
 
 # The child: started as `python -I -c BOOT <path of this file> <kind>`, the request as JSON on stdin.
@@ -236,7 +236,23 @@ def _inspect_pdf(request: dict) -> dict:
             last = pdf.pages[-1] if pdf.pages else None
             bottoms = [c["bottom"] for c in last.chars] if last is not None else []
             result["used"] = max(bottoms) / last.height if bottoms else 0
+    if request.get("lines"):
+        result["lines"] = _pdf_lines(request["path"], int(request["lines"]))
     return result
+
+
+def _pdf_lines(path: str, pages: int) -> list[tuple[str, bool]]:
+    """The text lines of the first `pages` pages, each with whether all its letters are bold (a heading)."""
+    import pdfplumber
+
+    lines: list[tuple[str, bool]] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[:pages]:
+            for line in page.extract_text_lines(return_chars=True):
+                letters = [c for c in line["chars"] if c["text"].strip()]
+                bold = bool(letters) and all("bold" in c["fontname"].lower() for c in letters)
+                lines.append((line["text"], bold))
+    return lines
 
 
 def _zip_budget(request: dict, largest_part: str | None = None, part_limit: int | None = None) -> None:

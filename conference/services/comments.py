@@ -4,7 +4,6 @@ leader answers each comment; once a window has closed, the leader sets a new one
 calendar) to send a draft again; and the reads of the page."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -213,13 +212,13 @@ def _check_draft_file(upload) -> None:
         raise ValidationError({"file": error.messages}) from error
     kind = sniff(upload)
     if kind is not None and kind.code == "pdf":
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from core.inspect import LimitExceeded, Unreadable, inspect_file
 
-        upload.seek(0)
         try:
-            encrypted = PdfReader(io.BytesIO(upload.read())).is_encrypted
-        except (PdfReadError, ValueError, KeyError, OSError) as exc:
+            encrypted = inspect_file("pdf", upload, name=upload.name).get("encrypted", False)
+        except LimitExceeded as error:
+            raise ValidationError({"file": error.messages}) from error
+        except Unreadable as exc:
             raise ValidationError(
                 {
                     "file": _("The file “%(name)s” cannot be read as a PDF; save it again as PDF and retry.")

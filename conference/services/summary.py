@@ -6,7 +6,6 @@ published to the comment round), issue (a number in the bloc's register, BC) and
 Nothing is computed twice: the ranking, the ballots and the proposals are read as their own records store them."""
 
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ register_next_number = BLOC_REGISTER.next_number  # the number issuing takes nex
 REPORT_KINDS = (DeadlineKind.YEAR_REPORT, DeadlineKind.SUMMARY_REPORT)
 NARRATIVE = ("results", "limitations", "lessons", "directions")
 QUOTE_LIMIT = 480  # characters of a unit's summary quoted into the results: a paragraph of four or five lines
+QUOTE_PAGES = 4  # pages of a unit's summary read for the quote (the body starts on the first)
 SEND_TIMEOUT = datetime.timedelta(minutes=10)  # a send still "in progress" after this is taken as lost
 
 
@@ -321,18 +321,17 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", re.sub(r"\s+(?=[\u0300-\u036f])", "", text))
 
 
-def _pdf_body(data: bytes) -> str:
+def _pdf_body(source) -> str:
     """The body text of a report in the Decree 30 layout: what follows the document type (BÁO CÁO) and its bold
-    title, without the headings (bold lines), page numbers and what follows Nơi nhận."""
-    import pdfplumber
+    title, without the headings (bold lines), page numbers and what follows Nơi nhận. The PDF is read in the
+    bounded child process (core.inspect): a unit's file never inflates in the web process."""
+    from core.inspect import LimitExceeded, Unreadable, inspect_file
 
-    lines: list[tuple[str, bool]] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[:4]:
-            for line in page.extract_text_lines(return_chars=True):
-                letters = [c for c in line["chars"] if c["text"].strip()]
-                bold = bool(letters) and all("bold" in c["fontname"].lower() for c in letters)
-                lines.append((_nfc(line["text"]).strip(), bold))
+    try:
+        found = inspect_file("pdf", source, lines=QUOTE_PAGES)
+    except (LimitExceeded, Unreadable):
+        return ""
+    lines = [(_nfc(text).strip(), bold) for text, bold in found.get("lines", [])]
     start = next((i + 1 for i, (text, _b) in enumerate(lines[:25]) if text.upper() == "BÁO CÁO"), 0)
     body = []
     for text, bold in lines[start:]:
@@ -375,7 +374,7 @@ def quote_text(source: QuoteSource) -> str:
         body = _written_body(version.content)
     else:
         with version.file.open("rb") as handle:
-            body = _pdf_body(handle.read())
+            body = _pdf_body(handle)
     body = _trim(body).rstrip()
     if not body:
         raise ValidationError(

@@ -300,6 +300,44 @@ def test_a_bad_file_is_named_on_the_form_and_nothing_is_stored(bloc2020, proposa
     assert (stored_files(), DossierFile.objects.count(), AuditLog.objects.count()) == before
 
 
+def test_the_dossier_counts_against_the_proposed_units_quota_and_an_upload_over_it_is_refused(
+    bloc2020, proposal, client_as
+):
+    """The dossier's files are the proposed unit's files of the year: they count in its storage quota (bloc
+    setting), and an upload that would pass it is refused on the form, naming the quota, with nothing stored."""
+    from blocs.storage import storage_used
+
+    unit = proposal.unit
+    earlier = storage_used(unit=unit, year=bloc2020.year)  # its reports of the year
+    upload_file(proposal, bloc2020.leader, name="v1.pdf")
+    used = storage_used(unit=unit, year=bloc2020.year)
+    assert used == earlier + len(PDF_BYTES)
+    year = bloc2020.year
+    year.settings_override = {**year.settings_override, "storage_quota_mb": (used + len(PDF_BYTES) // 2) / 2**20}
+    year.save(update_fields=["settings_override"])
+    quota = int((used + len(PDF_BYTES) // 2) / 2**20 * 1024 * 1024)
+    before = (stored_files(), DossierFile.objects.count(), AuditLog.objects.count())
+
+    response = client_as(bloc2020.leader).post(
+        url("dossier-upload", pk=proposal.pk), {"part": "achievements", "file": SimpleUploadedFile("v2.pdf", PDF_BYTES)}
+    )
+
+    assert response.status_code == 200
+    with translation.override("vi"):
+        message = gettext(
+            "%(unit)s has used %(used)s of its %(quota)s of files for %(year)s; this upload (%(size)s) would go "
+            "over it. Remove files no longer needed, or ask the bloc's leader to raise the quota."
+        ) % {
+            "unit": unit.short_name,
+            "used": filesizeformat(used),
+            "quota": filesizeformat(quota),
+            "year": 2020,
+            "size": filesizeformat(len(PDF_BYTES)),
+        }
+    assert shows(response, message)
+    assert (stored_files(), DossierFile.objects.count(), AuditLog.objects.count()) == before
+
+
 def test_an_upload_without_a_part_or_a_file_says_which(bloc2020, proposal, client_as):
     response = client_as(bloc2020.leader).post(url("dossier-upload", pk=proposal.pk), {})
 

@@ -263,3 +263,31 @@ def test_a_live_server_answers_413_without_waiting_for_the_body(live_server):
 def test_the_proxy_allows_what_django_allows():
     conf = (settings.BASE_DIR / "deploy" / "nginx-scale.conf").read_text()
     assert f"client_max_body_size {settings.REQUEST_MAX_BYTES // MB}m;" in conf
+
+
+def test_the_draft_reports_pdf_check_is_bounded_too():
+    """The leader's draft summary report (the comment round): its PDF is opened in the bounded child as well."""
+    from conference.services.comments import _check_draft_file
+
+    before = rss_mb()
+    started = time.monotonic()
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        _check_draft_file(SimpleUploadedFile("du-thao.pdf", inflating_pdf()))
+
+    seconds, grown = time.monotonic() - started, rss_mb() - before
+    assert seconds < 5, seconds
+    assert grown < 100, grown
+    assert "unpacks to more than" in refused.value.message_dict["file"][0]
+
+
+def test_quoting_a_units_pdf_reads_it_in_the_bounded_child():
+    """The summary's quote of a unit's PDF: a file that inflates past the limit gives no text (the leader is told
+    that none could be read), quickly and without the web process growing; a normal one gives its body."""
+    from conference.services.summary import _pdf_body
+
+    before = rss_mb()
+    started = time.monotonic()
+    assert _pdf_body(io.BytesIO(inflating_pdf())) == ""
+    assert time.monotonic() - started < 5
+    assert rss_mb() - before < 100
+    assert _pdf_body(io.BytesIO(normal_pdf())).startswith("Kết quả thực hiện nhiệm vụ chính trị")
