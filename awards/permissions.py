@@ -2,10 +2,12 @@
 dossier; the board reads everything, overrides the election and records the province's decisions. Nobody
 reads counts before the ballot is counted."""
 
+from blocs.permissions import knows_year_of
 from blocs.roles import facts, is_board_of, is_leader, is_member
-from core.permissions import rule
+from core.permissions import hidden_unless, rule
 
 from .enums import BallotStatus
+from .models import AwardKind, Ballot, Proposal, SubmissionLetter, VoteCountMinutes
 
 
 def _board(user, year) -> bool:
@@ -93,3 +95,10 @@ def may_edit_legal_bases(user, year) -> bool:
     """The legal bases the year's submissions cite: the leader unit, who writes them, and the board, who reads
     them; until the year closes."""
     return not year.is_closed and (_board(user, year) or is_leader(user, year))
+
+
+hidden_unless(AwardKind, knows_year_of)
+hidden_unless(Ballot, knows_year_of)
+hidden_unless(Proposal, lambda user, proposal: knows_year_of(user, proposal.award_kind))
+hidden_unless(VoteCountMinutes, knows_year_of)
+hidden_unless(SubmissionLetter, lambda user, letter: knows_year_of(user, letter.proposal.award_kind))

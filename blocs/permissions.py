@@ -1,8 +1,8 @@
 """Rules of the blocs app, registered in core's permission service (design §3)."""
 
-from core.permissions import rule
+from core.permissions import can, hidden_unless, rule
 
-from .models import Bloc, EmulationYear, Province
+from .models import Bloc, Covenant, CovenantRegistration, Deadline, EmulationYear, Province
 from .roles import facts, is_board_of, is_leader, is_member
 
 
@@ -139,3 +139,28 @@ def may_see_year_mail(user, year: EmulationYear) -> bool:
     """The mail not delivered to the officers of a bloc-year's member units (its reminders, mostly), and resending
     it: the year's leader unit, and the province's board."""
     return is_leader(user, year) or is_board_of(user, year.bloc.province_id)
+
+
+# --- who may know that an object exists (no existence oracle: 404 to the others) ----------------------------
+
+
+def knows_province(user, province: Province) -> bool:
+    """The province's board and the officers of its units."""
+    f = facts(user)
+    if f.board_province_id == province.pk:
+        return True
+    unit = f.person.unit if f.person is not None else None
+    return unit is not None and unit.province_id == province.pk
+
+
+def knows_year_of(user, obj) -> bool:
+    """An object of an emulation year is known to whoever sees the year (its members and the board)."""
+    return can(user, "blocs.year.view", obj.year)
+
+
+hidden_unless(Province, knows_province)
+hidden_unless(Bloc, "blocs.bloc.view")
+hidden_unless(EmulationYear, "blocs.year.view")
+hidden_unless(Deadline, knows_year_of)
+hidden_unless(CovenantRegistration, knows_year_of)
+hidden_unless(Covenant, knows_year_of)

@@ -1,8 +1,11 @@
 """Rules of the conference app: the leader (and the board) edit and issue the plan; members read it and
 register their own delegates; the comment round, the minutes and the summary report."""
 
+from blocs.permissions import knows_year_of
 from blocs.roles import facts, is_board_of, is_leader, is_member
-from core.permissions import rule
+from core.permissions import hidden_unless, rule
+
+from .models import ConferenceMinutes, ConferencePlan, Delegate, DraftReport, SummaryReport
 
 
 @rule("conference.plan.view")
@@ -104,3 +107,10 @@ def may_read_summary_document(user, summary) -> bool:
     if may_edit_summary(user, year) or is_board_of(user, year.bloc.province_id):
         return True
     return (summary.is_issued or summary.is_sent) and may_view_summary(user, year)
+
+
+hidden_unless(ConferencePlan, knows_year_of)
+hidden_unless(Delegate, knows_year_of)
+hidden_unless(DraftReport, knows_year_of)
+hidden_unless(ConferenceMinutes, knows_year_of)
+hidden_unless(SummaryReport, knows_year_of)

@@ -2,8 +2,9 @@
 unit's sheet and the deputy reviews the leader's; members see the ranking once it is published."""
 
 from blocs.models import EmulationYear
+from blocs.permissions import knows_year_of
 from blocs.roles import facts, is_board_of, is_deputy, is_leader, is_member
-from core.permissions import rule
+from core.permissions import hidden_unless, rule
 
 from .models import CriteriaTable, Evidence, Sheet
 from .selectors import table_is_frozen
@@ -85,3 +86,8 @@ def may_publish_ranking(user, year: EmulationYear) -> bool:
 @rule("scoring.evidence.download")
 def may_download_evidence(user, evidence: Evidence) -> bool:
     return may_view_sheet(user, evidence.score.sheet)
+
+
+hidden_unless(CriteriaTable, knows_year_of)
+hidden_unless(Sheet, "scoring.sheet.view")
+hidden_unless(Evidence, lambda user, evidence: may_view_sheet(user, evidence.score.sheet))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from blocs.models import Bloc, Province
 from blocs.roles import facts
-from core.permissions import ensure_can
+from core.permissions import ensure_can, may_know
 
 from .. import excel
 from ..charts import Chart, Series, as_percent
@@ -87,6 +87,8 @@ def board_dashboard(request, year: int | None = None):
 
 def _bloc_detail(request, slug: str, year: int) -> selectors.BlocDetail:
     bloc = get_object_or_404(Bloc.objects.select_related("province"), slug=slug)
+    if not may_know(request.user, bloc):  # an officer of the province outside this bloc: as for no such bloc
+        raise Http404
     ensure_can(request.user, "dashboards.board.view", bloc.province)
     detail = selectors.bloc_detail(bloc=bloc, year=year)
     if detail is None:

@@ -21,7 +21,7 @@ from blocs.roles import facts
 from blocs.shortcuts import year_or_404
 from core.files import private_file_response
 from core.forms import apply_service_errors
-from core.permissions import can, ensure_can
+from core.permissions import can, ensure_can, may_know
 
 from ..editor import default_title, summary_file, summary_measure
 from ..forms import ExtensionForm, ReturnForm, SummaryForm, UploadForm
@@ -30,6 +30,15 @@ from ..selectors import Cell, Grid, late_text, submission_grid
 from ..services import submissions as services
 
 ZIP_IN_MEMORY = 16 * 1024 * 1024  # a larger archive spills to a temporary file
+
+
+def _known_year(request, slug: str, year: int) -> EmulationYear:
+    """The year at the URL, 404 to whoever may not know it exists (not a member of it, nor its board): the same
+    answer as for a year that does not exist, before any of its deadlines is looked up."""
+    emulation_year = year_or_404(slug, year)
+    if not may_know(request.user, emulation_year):
+        raise Http404
+    return emulation_year
 
 
 def _deadline(emulation_year: EmulationYear, pk: int) -> Deadline:
@@ -143,7 +152,7 @@ def _render_unit(request, emulation_year, unit, *, bound=None):
 @login_required
 def unit_submissions(request, slug, year):
     """The officer's own unit; with ?unit=<pk>, any unit for the leader and the board (read-only)."""
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     user = request.user
     own_id = facts(user).unit_id
     raw = request.GET.get("unit")
@@ -170,7 +179,7 @@ def unit_submissions(request, slug, year):
 @login_required
 @require_POST
 def submission_upload(request, slug, year, deadline_pk):
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     deadline = _deadline(emulation_year, deadline_pk)
     unit, _grid, _cell = _own_cell(request, emulation_year, deadline)
     ensure_can(request.user, "reports.submission.upload", (deadline, unit))
@@ -201,7 +210,7 @@ def _say_received(request, deadline: Deadline, version: SubmissionVersion) -> No
 @login_required
 def submission_write(request, slug, year, deadline_pk):
     """The summary written in the browser: rendered in the official layout, measured, then submitted."""
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     deadline = _deadline(emulation_year, deadline_pk)
     if deadline.kind != DeadlineKind.SUMMARY_REPORT:
         raise Http404
@@ -246,7 +255,7 @@ def submission_write(request, slug, year, deadline_pk):
 
 @login_required
 def submission_matrix(request, slug, year):
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     ensure_can(request.user, "reports.submission.view_all", emulation_year)
     grid = submission_grid(emulation_year)
     only_late = request.GET.get("late") == "1"
@@ -273,7 +282,7 @@ def submission_matrix(request, slug, year):
 
 
 def _decision_target(request, slug, year, deadline_pk, unit_pk):
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     ensure_can(request.user, "reports.submission.decide", emulation_year)
     deadline = _deadline(emulation_year, deadline_pk)
     submission = get_object_or_404(Submission.objects.select_related("unit"), deadline=deadline, unit_id=unit_pk)
@@ -320,7 +329,7 @@ def submission_return(request, slug, year, deadline_pk, unit_pk):
 @login_required
 @require_POST
 def extension_grant(request, slug, year, deadline_pk, unit_pk):
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     ensure_can(request.user, "reports.submission.decide", emulation_year)
     deadline = _deadline(emulation_year, deadline_pk)
     unit = get_object_or_404(Unit, pk=unit_pk)
@@ -351,7 +360,7 @@ def extension_grant(request, slug, year, deadline_pk, unit_pk):
 @login_required
 def submission_zip(request, slug, year, deadline_pk):
     """The latest file of every unit for one deadline, as one ZIP ("<unit code> - <file name>")."""
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     ensure_can(request.user, "reports.submission.view_all", emulation_year)
     deadline = _deadline(emulation_year, deadline_pk)
     latest: dict[int, SubmissionVersion] = {}
@@ -384,7 +393,7 @@ def submission_zip(request, slug, year, deadline_pk):
 @login_required
 def submission_file(request, slug, year, version_pk):
     """One submitted file: to the unit's own officers, the leader and the board."""
-    emulation_year = year_or_404(slug, year)
+    emulation_year = _known_year(request, slug, year)
     version = get_object_or_404(
         SubmissionVersion.objects.select_related("submission"), pk=version_pk, submission__deadline__year=emulation_year
     )

@@ -1,7 +1,7 @@
 """Every URL of the ballot pages against every role, for GET and for POST: who gets the page (200), whose
-write goes through (302 back to the ballot), who is refused (403), which method is not allowed (405), and the
-anonymous visitor sent to log in. A URL added to awards/urls/ballots.py without a row here fails
-`test_the_table_covers_every_ballot_url`.
+write goes through (302 back to the ballot), who is refused (403), who may not even know the year exists (404,
+as for a year that does not exist), which method is not allowed (405), and the anonymous visitor sent to log in.
+A URL added to awards/urls/ballots.py without a row here fails `test_the_table_covers_every_ballot_url`.
 
 The demo bloc of 2020 is seeded once for the module, inside a transaction rolled back at its end; each test
 runs in a savepoint of it, as Django's TestCase.setUpTestData does."""
@@ -24,6 +24,9 @@ from tests.factories import ProvinceFactory, board_of
 ROLES = ["anonymous", "outsider", "member", "deputy", "leader", "board", "other_board"]
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 VIEWERS = ("member", "deputy", "leader", "board")
+# Who may not even know that the year exists (an officer outside the bloc, another province's board): 404. The
+# insiders are refused with 403.
+STRANGERS = ("outsider", "other_board")
 VOTERS = ("member", "deputy", "leader")
 LEADER = ("leader",)
 BOARD = ("board",)
@@ -97,11 +100,18 @@ def site(seeded, db) -> Site:
     )
 
 
-def statuses(*, ok=(), ok_status=200, others=403) -> dict[str, object]:
-    return {role: LOGIN if role == "anonymous" else (ok_status if role in ok else others) for role in ROLES}
+def statuses(*, ok=(), ok_status=200, others=403, strangers=404) -> dict[str, object]:
+    def outcome(role):
+        if role == "anonymous":
+            return LOGIN
+        if role in STRANGERS:
+            return strangers
+        return ok_status if role in ok else others
+
+    return {role: outcome(role) for role in ROLES}
 
 
-NOT_ALLOWED = statuses(others=405)
+NOT_ALLOWED = statuses(others=405, strangers=405)
 Y = {"slug": "ktdnc", "year": 2020}
 
 
@@ -217,7 +227,7 @@ def test_url_by_role(site, client, name, method, role, expected):
     response = client.get(path) if method == "get" else client.post(path, data(site) if data else {})
 
     check_outcome(response, expected, path)
-    if expected in (LOGIN, 403, 405):
+    if expected in (LOGIN, 403, 404, 405):
         assert AuditLog.objects.count() == audit_before  # a refused request changes nothing
 
 

@@ -96,6 +96,9 @@ def test_the_flag_ballot_proposes_cat_with_seven_approvals(bloc2020, proposal):
 
 LOGIN, BACK = "login", "back"
 ROLES = ["anonymous", "outsider", "member", "proposed", "leader", "board", "other_board"]
+# Who may not even know that the year exists (an officer outside the bloc, another province's board): 404, the
+# answer for a year that does not exist. The insiders are refused with 403.
+STRANGERS = ("outsider", "other_board")
 
 
 def user_for(b, role):
@@ -111,7 +114,14 @@ def user_for(b, role):
 
 
 def statuses(*, ok=(), ok_status=200) -> dict[str, object]:
-    return {role: LOGIN if role == "anonymous" else (ok_status if role in ok else 403) for role in ROLES}
+    def outcome(role):
+        if role == "anonymous":
+            return LOGIN
+        if role in STRANGERS:
+            return 404
+        return ok_status if role in ok else 403
+
+    return {role: outcome(role) for role in ROLES}
 
 
 READERS = ("member", "proposed", "leader", "board")

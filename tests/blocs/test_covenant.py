@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -43,6 +44,10 @@ EDIT = reverse("blocs:covenant-edit", kwargs=Y)
 ISSUE = reverse("blocs:covenant-issue", kwargs=Y)
 VIEWERS = ("board", "leader", "deputy", "member")
 OFFICERS = ("leader", "deputy", "member")
+# Who may not even know the year exists (core.permissions.hidden_unless): a unit outside it, another province's
+# board, the system administrator. Whatever they ask of the year's covenant, the answer is the 404 of a year that
+# does not exist; the year's own people are refused with 403.
+STRANGERS = ("outsider", "other_board", "admin")
 TARGETS = "Hoàn thành xuất sắc 100% nhiệm vụ chính trị được giao\n\n- Không có cán bộ vi phạm kỷ luật\n"
 
 
@@ -54,6 +59,11 @@ def vi(msgid: str) -> str:
 
 def shows(response, message: str) -> bool:
     return escape(message) in response.content.decode()
+
+
+def refusal(role: str) -> type[Exception]:
+    """How a service refuses a role something of the year: not found to those who may not know it exists."""
+    return Http404 if role in STRANGERS else PermissionDenied
 
 
 def fresh(year: EmulationYear) -> EmulationYear:
@@ -194,7 +204,7 @@ def test_sending_tells_the_leader_unit(world):
 
 @pytest.mark.parametrize("role", ["board", "outsider", "other_board", "admin", "leader"])
 def test_only_the_units_own_officers_register_for_it(world, role):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(refusal(role)):
         save(world, world.user(role), world.member_unit)
 
 
@@ -306,7 +316,7 @@ def test_after_issue_nothing_changes(world):
 def test_only_the_leader_unit_issues(world, role):
     send_all(world)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(refusal(role)):
         services.covenant_issue(covenant=services.covenant_for(fresh(world.year)), by=world.user(role))
 
 
@@ -326,7 +336,17 @@ def test_a_stale_covenant_draft_is_refused(world):
 
 
 def statuses(*, ok=(), ok_status=200, others=403) -> dict[str, object]:
-    return {role: LOGIN if role == "anonymous" else (ok_status if role in ok else others) for role in ROLES}
+    """Expected outcome per role for a URL of the year: `ok` roles get `ok_status`, the roles outside the year 404,
+    the year's other people `others`."""
+
+    def outcome(role: str) -> object:
+        if role == "anonymous":
+            return LOGIN
+        if role in ok:
+            return ok_status
+        return 404 if role in STRANGERS else others
+
+    return {role: outcome(role) for role in ROLES}
 
 
 @pytest.fixture
@@ -470,10 +490,11 @@ def test_post_only_urls_refuse_get(world, draft, client_as, name, role):
 
 
 def test_a_unit_outside_the_year_cannot_register(world, client_as):
+    """A member of the bloc from 2021 on is not told the 2020 year exists."""
     unit = UnitFactory(province=world.bloc.province)
     MembershipFactory(bloc=world.bloc, unit=unit, start_year=2021)
 
-    assert client_as(officer_of(unit)).get(REGISTRATION).status_code == 403
+    assert client_as(officer_of(unit)).get(REGISTRATION).status_code == 404
 
 
 # --- the pages ------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Every URL of the imports against every role: the board of the province gets the page, the board of another
-province gets 403 (a bloc of another province) or 404 (a batch of another province), officers 403, and the
-anonymous are sent to log in. A URL added to blocs/imports/urls.py without a row here fails the last tests."""
+"""Every URL of the imports against every role: the board of the province gets the page, whoever may not know a
+bloc or batch exists (the board of another province; for a bloc, also an outsider unit and the system
+administrator) gets 404, the others signed in 403, and the anonymous are sent to log in. A URL added to
+blocs/imports/urls.py without a row here fails the last tests."""
 
 import io
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def site(world, settings, tmp_path) -> Site:
     return Site(world=world, people_batch=people, members_batch=members)
 
 
-def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) -> dict[str, object]:
+def statuses(*, ok=(), ok_status=200, others=403, hidden=(), anonymous=LOGIN, **special) -> dict[str, object]:
+    """Expected outcome per role: `ok` roles get `ok_status`, `hidden` roles (who may not know the object exists)
+    404, the other signed-in roles `others`."""
     table = {}
     for role in ROLES:
         if role == "anonymous":
@@ -75,6 +78,8 @@ def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) ->
             table[role] = special[role]
         elif role in ok:
             table[role] = ok_status
+        elif role in hidden:
+            table[role] = 404
         else:
             table[role] = others
     return table
@@ -82,15 +87,19 @@ def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) ->
 
 BOARD = ("board",)
 BLOC = {"slug": "ktdnc"}
+# Who may not even know the bloc exists (core.permissions.hidden_unless): a unit outside it, another province's
+# board, the system administrator. They get the 404 of a bloc that does not exist.
+STRANGERS = ("outsider", "other_board", "admin")
 
 # name -> (method, kwargs from the site, expected outcome per role)
 URLS = {
     # the board's own province: the board of another province imports into its own (empty) province
     "imports:people": ("get", lambda s: {}, statuses(ok=("board", "other_board"))),
     "imports:people-template": ("get", lambda s: {}, statuses(ok=("board", "other_board"))),
-    # a bloc: the board of its province only
-    "imports:members": ("get", lambda s: BLOC, statuses(ok=BOARD)),
-    "imports:members-template": ("get", lambda s: BLOC, statuses(ok=BOARD)),
+    # a bloc: the board of its province only; its member units see it and are refused, the others are not told it
+    # exists
+    "imports:members": ("get", lambda s: BLOC, statuses(ok=BOARD, hidden=STRANGERS)),
+    "imports:members-template": ("get", lambda s: BLOC, statuses(ok=BOARD, hidden=STRANGERS)),
     # a batch: the board of its province; another province's batch is not found
     "imports:batch": ("get", lambda s: {"pk": s.people_batch.pk}, statuses(ok=BOARD, other_board=404)),
     "imports:batch-confirm": (

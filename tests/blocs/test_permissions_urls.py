@@ -48,8 +48,9 @@ def site(world, settings, tmp_path) -> Site:
     return Site(world=world, deadline=deadline, membership=membership)
 
 
-def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) -> dict[str, object]:
-    """Expected outcome per role: `ok` roles get `ok_status`, the other signed-in roles `others`."""
+def statuses(*, ok=(), ok_status=200, others=403, hidden=(), anonymous=LOGIN, **special) -> dict[str, object]:
+    """Expected outcome per role: `ok` roles get `ok_status`, `hidden` roles (who may not know the object exists)
+    404, the other signed-in roles `others`."""
     table = {}
     for role in ROLES:
         if role == "anonymous":
@@ -58,6 +59,8 @@ def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) ->
             table[role] = special[role]
         elif role in ok:
             table[role] = ok_status
+        elif role in hidden:
+            table[role] = 404
         else:
             table[role] = others
     return table
@@ -68,6 +71,10 @@ BOARD_ANY_PROVINCE = ("board", "other_board")
 BLOC_READERS = ("board", "leader", "deputy", "member")
 CALENDAR_EDITORS = ("board", "leader")
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
+# Who may not even know the bloc and its year exist (core.permissions.hidden_unless): a unit outside the bloc,
+# another province's board, the system administrator. Whatever the action, they get the 404 of a bloc that does
+# not exist; 403 is for those who see the bloc but may not do the action.
+STRANGERS = ("outsider", "other_board", "admin")
 
 Y = {"slug": "ktdnc", "year": 2020}
 
@@ -86,38 +93,51 @@ URLS = {
     "blocs:unit-create": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
     "blocs:unit-edit": ("get", lambda s: {"pk": s.member_unit.pk}, statuses(ok=BOARD, other_board=404)),
     "blocs:bloc-create": ("get", lambda s: {}, statuses(ok=BOARD_ANY_PROVINCE)),
-    # --- a bloc: the board of its province, and officers of its member units (any year)
-    "blocs:bloc-detail": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BLOC_READERS)),
-    "blocs:bloc-regulation": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BLOC_READERS)),
-    "blocs:bloc-edit": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD)),
-    "blocs:bloc-settings": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD)),
-    "blocs:membership-add": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD)),
-    "blocs:membership-end": ("get", lambda s: {"slug": "ktdnc", "pk": s.membership.pk}, statuses(ok=BOARD)),
-    "blocs:rotation-edit": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD)),
-    "blocs:year-create": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD)),
+    # --- a bloc: the board of its province, and officers of its member units (any year); the others are not told
+    # it exists
+    "blocs:bloc-detail": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BLOC_READERS, hidden=STRANGERS)),
+    "blocs:bloc-regulation": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BLOC_READERS, hidden=STRANGERS)),
+    "blocs:bloc-edit": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:bloc-settings": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:membership-add": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:membership-end": (
+        "get",
+        lambda s: {"slug": "ktdnc", "pk": s.membership.pk},
+        statuses(ok=BOARD, hidden=STRANGERS),
+    ),
+    "blocs:rotation-edit": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:year-create": ("get", lambda s: {"slug": "ktdnc"}, statuses(ok=BOARD, hidden=STRANGERS)),
     # --- a year
-    "blocs:year-detail": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
-    "blocs:year-edit": ("get", lambda s: Y, statuses(ok=BOARD)),
-    "blocs:year-settings": ("get", lambda s: Y, statuses(ok=BOARD)),
-    "blocs:year-next": ("get", lambda s: Y, statuses(ok=BOARD)),
-    "blocs:deadline-create": ("get", lambda s: Y, statuses(ok=CALENDAR_EDITORS)),
-    "blocs:deadline-edit": ("get", lambda s: {**Y, "pk": s.deadline.pk}, statuses(ok=CALENDAR_EDITORS)),
+    "blocs:year-detail": ("get", lambda s: Y, statuses(ok=BLOC_READERS, hidden=STRANGERS)),
+    "blocs:year-edit": ("get", lambda s: Y, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:year-settings": ("get", lambda s: Y, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:year-next": ("get", lambda s: Y, statuses(ok=BOARD, hidden=STRANGERS)),
+    "blocs:deadline-create": ("get", lambda s: Y, statuses(ok=CALENDAR_EDITORS, hidden=STRANGERS)),
+    "blocs:deadline-edit": (
+        "get",
+        lambda s: {**Y, "pk": s.deadline.pk},
+        statuses(ok=CALENDAR_EDITORS, hidden=STRANGERS),
+    ),
     # POST only: a GET is 405 for everyone signed in (see test_post_only_urls_refuse_get)
     "blocs:deadline-delete": (
         "post",
         lambda s: {**Y, "pk": s.deadline.pk},
-        statuses(ok=CALENDAR_EDITORS, ok_status=BACK),
+        statuses(ok=CALENDAR_EDITORS, ok_status=BACK, hidden=STRANGERS),
     ),
     # --- the year's covenant (with no registration sent and no covenant saved; tests/blocs/test_covenant.py has
     # the full table with a saved draft, sent registrations and an issued covenant)
-    "blocs:covenant": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
-    "blocs:covenant-registration": ("get", lambda s: Y, statuses(ok=("leader", "deputy", "member"))),
-    "blocs:covenant-edit": ("get", lambda s: Y, statuses(ok=("leader",))),
+    "blocs:covenant": ("get", lambda s: Y, statuses(ok=BLOC_READERS, hidden=STRANGERS)),
+    "blocs:covenant-registration": ("get", lambda s: Y, statuses(ok=("leader", "deputy", "member"), hidden=STRANGERS)),
+    "blocs:covenant-edit": ("get", lambda s: Y, statuses(ok=("leader",), hidden=STRANGERS)),
     # POST only: the leader is shown the page again, with the units that have not sent their registration
-    "blocs:covenant-issue": ("post", lambda s: Y, statuses(ok=("leader",))),
-    "blocs:covenant-preview": ("get", lambda s: Y, statuses(ok=("leader",))),
+    "blocs:covenant-issue": ("post", lambda s: Y, statuses(ok=("leader",), hidden=STRANGERS)),
+    "blocs:covenant-preview": ("get", lambda s: Y, statuses(ok=("leader",), hidden=STRANGERS)),
     # POST only: an unsaved draft renders no file; the leader is sent back with the reason
-    "blocs:covenant-render": ("post", lambda s: {**Y, "fmt": "pdf"}, statuses(ok=("leader",), ok_status=BACK)),
+    "blocs:covenant-render": (
+        "post",
+        lambda s: {**Y, "fmt": "pdf"},
+        statuses(ok=("leader",), ok_status=BACK, hidden=STRANGERS),
+    ),
     # --- shared pages
     "dashboards:home": ("get", lambda s: {}, statuses(ok=SIGNED_IN)),
     "core:set-language": ("post", lambda s: {}, statuses(ok=SIGNED_IN, ok_status=BACK, anonymous=BACK)),
@@ -303,13 +323,14 @@ def test_closed_year(closed_site, client_as, name, method, kwargs, role, expecte
 @pytest.mark.parametrize(
     ("start_year", "end_year", "bloc_status", "year_status"),
     [
-        pytest.param(2015, 2018, 200, 403, id="former-member"),
-        pytest.param(2021, None, 200, 403, id="member-from-next-year"),
+        pytest.param(2015, 2018, 200, 404, id="former-member"),
+        pytest.param(2021, None, 200, 404, id="member-from-next-year"),
         pytest.param(2020, 2020, 200, 200, id="member-for-2020-only"),
     ],
 )
 def test_membership_in_another_year(world, client_as, start_year, end_year, bloc_status, year_status):
-    """The bloc is visible to any year's members; a year only to that year's members."""
+    """The bloc is visible to any year's members; a year only to that year's members (the others are not told it
+    exists)."""
     unit = UnitFactory(province=world.bloc.province)
     MembershipFactory(bloc=world.bloc, unit=unit, start_year=start_year, end_year=end_year)
     client = client_as(officer_of(unit))
@@ -439,7 +460,7 @@ def test_write_refused_changes_nothing(site, client_as, name, role):
 
     response = client_as(site.user(role)).post(path, payload(site))
 
-    # The same outcome as the page itself: 403, 404 where the lookup hides it, or the login page.
+    # The same outcome as the page itself: 403, 404 where the user may not know the object, or the login page.
     check_outcome(response, URLS[name][2][role], path)
     assert db_state() == before
 

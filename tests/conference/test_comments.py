@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -31,6 +32,9 @@ PUBLISH = reverse("conference:draft-publish", kwargs=Y)
 COMMENT = reverse("conference:draft-comment", kwargs=Y)
 VIEWERS = ("board", "leader", "deputy", "member")
 COMMENTERS = ("deputy", "member")  # the leader unit wrote the draft: it answers, it does not comment
+# Who may not even know that the year exists (an officer outside the bloc, another province's board, a superuser
+# without a unit or board): 404, the answer for a year that does not exist. The insiders are refused with 403.
+STRANGERS = ("outsider", "other_board", "admin")
 SECTIONS = ["I. Kết quả thực hiện nhiệm vụ năm 2020", "II. Phương hướng nhiệm vụ năm 2021"]
 HCM = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -211,7 +215,7 @@ def test_an_overlong_section_title_is_refused(world, window):
 
 @pytest.mark.parametrize("role", ["deputy", "member", "board", "outsider"])
 def test_only_the_leader_publishes(world, window, role):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404 if role in STRANGERS else PermissionDenied):
         comments.draft_publish(year=world.year, upload=pdf(), sections=SECTIONS, by=world.user(role))
     assert DraftReport.objects.count() == 0
 
@@ -445,7 +449,7 @@ def test_pending_is_not_an_answer(world, comment):
 def test_only_the_leader_answers(world, comment, role):
     before = db_state()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404 if role in STRANGERS else PermissionDenied):
         comments.comment_answer(comment=comment, status=AnswerStatus.ACCEPTED, answer="", by=world.user(role))
 
     assert db_state() == before
@@ -475,7 +479,14 @@ def test_the_page_selector_groups_by_section_general_first(world, draft):
 
 
 def statuses(*, ok=(), ok_status=200, others=403) -> dict[str, object]:
-    return {role: LOGIN if role == "anonymous" else (ok_status if role in ok else others) for role in ROLES}
+    def outcome(role):
+        if role == "anonymous":
+            return LOGIN
+        if role in STRANGERS:
+            return 404
+        return ok_status if role in ok else others
+
+    return {role: outcome(role) for role in ROLES}
 
 
 def answer_kwargs(w) -> dict:

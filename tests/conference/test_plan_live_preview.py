@@ -38,7 +38,7 @@ def test_a_typed_value_that_cannot_be_read_lists_what_to_correct(world, plan, cl
     assert escape(vi("The preview cannot be shown until these fields are corrected:")) in response.content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [("member", 403), ("deputy", 403), ("outsider", 403), ("board", 200)])
+@pytest.mark.parametrize(("role", "status"), [("member", 403), ("deputy", 403), ("outsider", 404), ("board", 200)])
 def test_only_the_plans_editors_may_preview_typed_text(world, plan, client_as, role, status):  # noqa: F811
     data = editor_data(client_as(world.leader))
 

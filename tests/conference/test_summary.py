@@ -55,6 +55,9 @@ NEW_VERSION = reverse("conference:summary-new-version", kwargs=Y)
 LOGIN, BACK = "login", "back"
 ROLES = ("anonymous", "outsider", "member", "deputy", "leader", "board", "other_board")
 VIEWERS = ("member", "deputy", "leader", "board")
+# Who may not even know that the year exists (an officer outside the bloc, another province's board): 404, the
+# answer for a year that does not exist. The insiders are refused with 403.
+STRANGERS = ("outsider", "other_board")
 
 
 @pytest.fixture(scope="module")
@@ -843,7 +846,14 @@ def db_state() -> dict:
 
 
 def outcomes(*, ok=(), ok_status=200, others=403) -> dict:
-    return {r: LOGIN if r == "anonymous" else (ok_status if r in ok else others) for r in ROLES}
+    def outcome(role):
+        if role == "anonymous":
+            return LOGIN
+        if role in STRANGERS:
+            return 404
+        return ok_status if role in ok else others
+
+    return {role: outcome(role) for role in ROLES}
 
 
 def quote_data(world) -> dict:

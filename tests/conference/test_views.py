@@ -31,6 +31,9 @@ PREVIEW = reverse("conference:plan-preview", kwargs=Y)
 DELEGATES = reverse("conference:delegates", kwargs=Y)
 VIEWERS = ("board", "leader", "deputy", "member")
 EDITORS = ("board", "leader")
+# Who may not even know that the year exists (an officer outside the bloc, another province's board, a superuser
+# without a unit or board): 404, the answer for a year that does not exist. The insiders are refused with 403.
+STRANGERS = ("outsider", "other_board", "admin")
 
 
 def vi(msgid: str, context: str | None = None) -> str:
@@ -103,6 +106,8 @@ def statuses(*, ok=(), ok_status=200, others=403, **special) -> dict[str, object
             table[role] = LOGIN
         elif role in special:
             table[role] = special[role]
+        elif role in STRANGERS:
+            table[role] = 404
         else:
             table[role] = ok_status if role in ok else others
     return table

@@ -353,7 +353,8 @@ def test_regulation_download_for_permitted_roles(regulation_bloc, world, client_
     assert response["Cache-Control"] == "private, no-store"
 
 
-@pytest.mark.parametrize(("role", "status"), [("outsider", 403), ("other_board", 403), ("admin", 403)])
+# None of them may know the bloc (no unit of it, not its province's board): 404, as for a bloc that does not exist.
+@pytest.mark.parametrize(("role", "status"), [("outsider", 404), ("other_board", 404), ("admin", 404)])
 def test_regulation_download_refused(regulation_bloc, world, client_as, role, status):
     response = client_as(world.user(role)).get(reverse("blocs:bloc-regulation", kwargs={"slug": "ktdnc"}))
 

@@ -141,7 +141,7 @@ def test_a_real_worker_renders_the_plan_on_the_documents_queue(redis_worker, set
         ("bantdkt", 200),  # the board of the province
         ("thanhtra", 200),  # the leader unit
         ("tuphap", 200),  # a member: the plan is issued
-        ("yte", 403),  # an officer of another bloc
+        ("yte", 404),  # an officer of another bloc: to it the plan's year does not exist
     ],
 )
 @pytest.mark.parametrize("url_name", ["core:document-download", "core:document-status"])

@@ -222,11 +222,17 @@ def test_resend_asks_the_audiences_rule(world):
 
 PROVINCE_MAY = {"board"}
 YEAR_MAY = {"leader", "board"}
+# Who may know the page's object exists: the province is known to its board and the officers of its units, the
+# year to the province's board and its member units. To the others it does not exist (404).
+PROVINCE_KNOWN = {"outsider", "member", "deputy", "leader", "board"}
+YEAR_KNOWN = {"member", "deputy", "leader", "board"}
 
 
-def check_access(world, client_as, settings, role: str, audience: str, key: str, may: set[str]) -> None:
-    """The page and its resend, for one role: 200 and a resend for those who may, 403 for the others (nothing
-    resent), the sign-in page for the anonymous."""
+def check_access(
+    world, client_as, settings, role: str, audience: str, key: str, may: set[str], known: set[str]
+) -> None:
+    """The page and its resend, for one role: 200 and a resend for those who may, 403 for the others who may know
+    the page's object and 404 for those who may not (nothing resent), the sign-in page for the anonymous."""
     settings.EMAIL_BACKEND = FAILING
     message = fail(mail_to(world.member)[0], give_up=True)
     url, post_url = page_url(audience, key), resend_url(audience, key)
@@ -239,19 +245,21 @@ def check_access(world, client_as, settings, role: str, audience: str, key: str,
         assert client.get(url)["Location"] == redirect_to_login(url).url
         assert answers == (302, 302)
     else:
-        assert answers == ((200, 302) if role in may else (403, 403))
+        assert answers == ((200, 302) if role in may else (403, 403) if role in known else (404, 404))
     assert message.delivery == ("queued" if role in may else "given_up")
     assert AuditLog.objects.filter(action="core.outbox.resent").count() == (role in may)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_province_page_is_for_its_board(world, client_as, settings, role):
-    check_access(world, client_as, settings, role, "province", str(world.bloc.province_id), PROVINCE_MAY)
+    check_access(
+        world, client_as, settings, role, "province", str(world.bloc.province_id), PROVINCE_MAY, PROVINCE_KNOWN
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_bloc_year_page_is_for_the_leader_unit_and_the_board(world, client_as, settings, role):
-    check_access(world, client_as, settings, role, "bloc-year", "ktdnc-2020", YEAR_MAY)
+    check_access(world, client_as, settings, role, "bloc-year", "ktdnc-2020", YEAR_MAY, YEAR_KNOWN)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from tests.factories import (
 from tests.scoring.helpers import criteria, make_table, vi
 
 NOW = timezone.now()
-LOGIN, FORBIDDEN, OK, XLSX = "login", 403, 200, "xlsx"
+LOGIN, FORBIDDEN, NOT_FOUND, OK, XLSX = "login", 403, 404, 200, "xlsx"
 ROLES = ("anonymous", "outsider", "member", "deputy", "leader", "board", "other_board", "admin")
 
 
@@ -589,6 +589,9 @@ EXPECTED = {
 
 
 PROVINCE_WIDE = {"dashboards:board-dashboard", "dashboards:board-export"}  # no bloc in the URL: the user's province
+# A URL that names the bloc: who may not know the bloc (no unit of it, not its province's board) gets 404, the
+# answer for a bloc that does not exist; the bloc's own units see it but are refused (403).
+KNOW_THE_BLOC = {"member", "deputy", "leader", "board"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -603,6 +606,8 @@ def test_who_may_open_each_url(province, client_as, name, kwargs, role):
     expected = EXPECTED[role]
     if role == "other_board" and name in PROVINCE_WIDE:
         expected = OWN
+    elif role != "anonymous" and name not in PROVINCE_WIDE and role not in KNOW_THE_BLOC:
+        expected = NOT_FOUND
     if expected == LOGIN:
         assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
     elif expected == OWN:

@@ -39,6 +39,9 @@ PAGE = reverse("reports:submissions", kwargs=Y)
 MATRIX_URL = reverse("reports:submission-matrix", kwargs=Y)
 MEMBERS = ("member", "deputy", "leader")
 ALL_SEEING = ("leader", "board")
+# Who may know the year exists: its member units and its province's board. The others (the outsider, another
+# province's board, an admin without a unit or a board) get 404, the answer for a year that does not exist.
+KNOW_THE_YEAR = ("member", "deputy", "leader", "board")
 
 
 def vi(msgid: str, context: str | None = None) -> str:
@@ -171,15 +174,18 @@ def db_state() -> dict:
 # --- every URL for every role --------------------------------------------------------------------------
 
 
-def statuses(*, ok=(), ok_status=200, others=403, **special) -> dict[str, object]:
+def statuses(*, ok=(), ok_status=200, **special) -> dict[str, object]:
+    """`ok` roles get `ok_status`; the other signed-in roles 403 if they may know the year, 404 if not."""
     table = {}
     for role in ROLES:
         if role == "anonymous":
             table[role] = LOGIN
         elif role in special:
             table[role] = special[role]
+        elif role in ok:
+            table[role] = ok_status
         else:
-            table[role] = ok_status if role in ok else others
+            table[role] = 403 if role in KNOW_THE_YEAR else 404
     return table
 
 

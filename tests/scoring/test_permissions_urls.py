@@ -1,6 +1,9 @@
 """Every scoring URL against every role: who gets the page, who gets 403/404/405, who is sent to log in;
 refused writes change nothing, allowed ones do.
 
+No existence oracle: a role that may not even know the object a URL is about (the year, a sheet) gets 404, the
+answer for what does not exist; 403 is for those who see it but may not do the action.
+
 The table below is the permission contract of scoring/permissions.py as the browser sees it. A scoring URL
 added without a row here makes `test_every_scoring_url_name_has_a_permission_row` fail.
 """
@@ -33,6 +36,9 @@ BLOC_READERS = ("board", "leader", "deputy", "member")
 UNITS = ("leader", "deputy", "member")
 REVIEW_READERS = ("board", "leader", "deputy")
 SHEET_READERS = ("board", "leader", "member")  # the member's sheet: its unit, its reviewer, the board
+LEADER_SHEET_READERS = ("board", "leader", "deputy")  # the leader's sheet: its unit, the deputy, the board
+KNOW_THE_YEAR = BLOC_READERS  # the province's board and the year's member units; not the outsider, the other
+# province's board or an admin without a unit or a board: to them the year does not exist
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 
 
@@ -69,8 +75,9 @@ def site(scored_world) -> Site:
     )
 
 
-def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) -> dict[str, object]:
-    """Expected outcome per role: `ok` roles get `ok_status`, the other signed-in roles `others`."""
+def statuses(*, ok=(), ok_status=200, known=KNOW_THE_YEAR, anonymous=LOGIN, **special) -> dict[str, object]:
+    """Expected outcome per role: `ok` roles get `ok_status`; the other signed-in roles get 403 if they may know
+    the object the URL is about (`known`: by default those who see the year), 404 if they may not."""
     table = {}
     for role in ROLES:
         if role == "anonymous":
@@ -80,7 +87,7 @@ def statuses(*, ok=(), ok_status=200, others=403, anonymous=LOGIN, **special) ->
         elif role in ok:
             table[role] = ok_status
         else:
-            table[role] = others
+            table[role] = 403 if role in known else 404
     return table
 
 
@@ -105,20 +112,29 @@ URLS = {
     "scoring:table-template": ("get", lambda s: Y, statuses(ok=BLOC_READERS)),
     # --- the unit's own sheet: every member unit (the board has none)
     "scoring:my-sheet": ("get", lambda s: Y, statuses(ok=UNITS)),
-    # the board has no sheet of its own (its totals would be another unit's draft's)
-    "scoring:my-sheet-totals": ("post", lambda s: Y, statuses(ok=UNITS)),
+    # the board has no sheet of its own (its totals would be another unit's draft's): there is none to know
+    "scoring:my-sheet-totals": ("post", lambda s: Y, statuses(ok=UNITS, known=UNITS)),
     # --- review: the leader (every other sheet), the deputy (the leader's), the board reads
     "scoring:review-list": ("get", lambda s: Y, statuses(ok=REVIEW_READERS)),
-    "scoring:review-sheet": ("get", member_unit, statuses(ok=SHEET_READERS)),
-    "scoring:review-sheet-totals": ("post", member_unit, statuses(ok=SHEET_READERS)),
-    "scoring:review-return": ("post", member_unit, statuses(ok=("leader",), ok_status=BACK)),
-    "scoring:review-finalize": ("post", member_unit, statuses(ok=("leader",), ok_status=BACK)),
+    # the member's sheet (sent) is known to those who may read it: to the deputy it does not exist
+    "scoring:review-sheet": ("get", member_unit, statuses(ok=SHEET_READERS, known=SHEET_READERS)),
+    "scoring:review-sheet-totals": ("post", member_unit, statuses(ok=SHEET_READERS, known=SHEET_READERS)),
+    "scoring:review-return": (
+        "post",
+        member_unit,
+        statuses(ok=("leader",), ok_status=BACK, known=SHEET_READERS),
+    ),
+    "scoring:review-finalize": (
+        "post",
+        member_unit,
+        statuses(ok=("leader",), ok_status=BACK, known=SHEET_READERS),
+    ),
     # --- ranking: members only once published (see test_members_see_the_published_ranking)
     "scoring:ranking": ("get", lambda s: Y, statuses(ok=REVIEW_READERS)),
     "scoring:ranking-publish": ("post", lambda s: Y, statuses(ok=("leader",), ok_status=BACK)),
     "scoring:ranking-export": ("get", lambda s: Y, statuses(ok=REVIEW_READERS)),
     # --- evidence: whoever may view the sheet
-    "scoring:evidence": ("get", lambda s: {"pk": s.evidence.pk}, statuses(ok=SHEET_READERS)),
+    "scoring:evidence": ("get", lambda s: {"pk": s.evidence.pk}, statuses(ok=SHEET_READERS, known=SHEET_READERS)),
 }
 
 
@@ -192,9 +208,9 @@ def leader_unit(s) -> dict:
 
 
 LEADER_SHEET = {
-    "scoring:review-sheet": ("get", statuses(ok=("board", "leader", "deputy"))),
-    "scoring:review-return": ("post", statuses(ok=("deputy",), ok_status=BACK)),
-    "scoring:review-finalize": ("post", statuses(ok=("deputy",), ok_status=BACK)),
+    "scoring:review-sheet": ("get", statuses(ok=LEADER_SHEET_READERS, known=LEADER_SHEET_READERS)),
+    "scoring:review-return": ("post", statuses(ok=("deputy",), ok_status=BACK, known=LEADER_SHEET_READERS)),
+    "scoring:review-finalize": ("post", statuses(ok=("deputy",), ok_status=BACK, known=LEADER_SHEET_READERS)),
 }
 
 
@@ -462,6 +478,15 @@ REFUSED_WRITES = [
 ]
 
 
+def refusal(name: str, role: str) -> object:
+    """A refused write gets what a refused read of the URL gets (404 to who may not know the object), and 403
+    where the role may read the page but not write (a sent sheet, a frozen table)."""
+    if role == "anonymous":
+        return LOGIN
+    read = URLS[name][2][role]
+    return read if read in (403, 404) else 403
+
+
 @pytest.mark.parametrize(("name", "role"), REFUSED_WRITES)
 def test_write_refused_changes_nothing(site, client_as, name, role):
     kwargs, payload, _allowed, prepare = WRITES[name]
@@ -472,8 +497,7 @@ def test_write_refused_changes_nothing(site, client_as, name, role):
 
     response = client_as(site.user(role)).post(path, payload(site))
 
-    # Signed-in roles get 403, including those that may read the page (a sent sheet, a frozen table).
-    check_outcome(response, LOGIN if role == "anonymous" else 403, path)
+    check_outcome(response, refusal(name, role), path)
     assert db_state() == before
 
 
@@ -505,18 +529,18 @@ def test_write_allowed_changes_the_database(site, client_as, name, role):
 
 
 @pytest.mark.parametrize(
-    ("name", "method", "role"),
+    ("name", "method", "role", "expected"),
     [
-        ("scoring:criterion-create", "get", "member"),
-        ("scoring:table-import", "get", "outsider"),
-        ("scoring:table-copy", "post", "deputy"),
-        ("scoring:table-import", "post", "other_board"),
+        ("scoring:criterion-create", "get", "member", 403),
+        ("scoring:table-import", "get", "outsider", 404),
+        ("scoring:table-copy", "post", "deputy", 403),
+        ("scoring:table-import", "post", "other_board", 404),
     ],
 )
-def test_a_refused_request_on_a_year_without_a_table_creates_nothing(world, client_as, name, method, role):
+def test_a_refused_request_on_a_year_without_a_table_creates_nothing(world, client_as, name, method, role, expected):
     path = reverse(name, kwargs=Y)
 
     response = getattr(client_as(world.user(role)), method)(path)
 
-    assert response.status_code == 403
+    assert response.status_code == expected
     assert CriteriaTable.objects.count() == 0

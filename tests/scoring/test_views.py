@@ -692,7 +692,7 @@ def test_the_evidence_downloads_for_whoever_may_view_the_sheet(scored_world, cli
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == tiny_pdf("Minh chung")
     assert response["Content-Disposition"] == 'attachment; filename="minh-chung-I.1.pdf"'
-    assert client_as(w.deputy).get(url).status_code == 403
+    assert client_as(w.deputy).get(url).status_code == 404  # not the sheet's reviewer: it is not there for it
 
 
 def test_the_ranking_page_after_publication(scored_world, client_as):
