@@ -53,3 +53,9 @@ def may_read_meeting_minutes(user, minutes) -> bool:
     if minutes.is_issued:
         return may_view_meetings(user, minutes.meeting.year)
     return may_edit_meeting_minutes(user, minutes.meeting)
+
+
+@rule("conference.meeting.view")
+def may_view_meeting(user, meeting) -> bool:
+    """A meeting's page, its drafts and its minutes' pages: whoever sees the year's meetings."""
+    return may_view_meetings(user, meeting.year)

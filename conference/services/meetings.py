@@ -473,7 +473,7 @@ class MeetingMinutesKind(ConferenceKind):
     slug = "minutes"
     model = MeetingMinutes
     url_prefix = "conference:meeting-minutes"
-    page_action = "conference.meetings.view"
+    page_action = "conference.meeting.view"
     edit_action = "conference.meeting.minutes.edit"
     document_action = "conference.meeting.minutes.document"
     doc_type = "BB"

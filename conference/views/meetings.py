@@ -140,7 +140,7 @@ def _render(request, meeting: Meeting, *, publish_form=None, comment_form=None, 
 @login_required
 def meeting_detail(request, slug, year, pk):
     meeting = _meeting_or_404(slug, year, pk)
-    ensure_can(request.user, "conference.meetings.view", meeting.year)
+    ensure_can(request.user, "conference.meeting.view", meeting)
     return _render(request, meeting)
 
 
@@ -225,7 +225,7 @@ def meeting_answer(request, slug, year, pk, comment_pk):
 @login_required
 def meeting_draft_download(request, slug, year, pk, version):
     meeting = _meeting_or_404(slug, year, pk)
-    ensure_can(request.user, "conference.meetings.view", meeting.year)
+    ensure_can(request.user, "conference.meeting.view", meeting)
     draft = get_object_or_404(MeetingDraft, meeting=meeting, version=version)
     return private_file_response(draft.file, download_name=draft.original_name)
 
@@ -244,7 +244,7 @@ def _minutes_page(request, meeting, minutes, *, issue_form=None):
 @login_required
 def minutes_detail(request, slug, year, pk):
     meeting = _meeting_or_404(slug, year, pk)
-    ensure_can(request.user, MEETING_MINUTES.page_action, meeting.year)
+    ensure_can(request.user, MEETING_MINUTES.page_action, meeting)
     return _minutes_page(request, meeting, MEETING_MINUTES.current(meeting))
 
 
