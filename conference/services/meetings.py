@@ -100,6 +100,8 @@ def board_guest(person: Person) -> dict:
     """A board official as a guest: the board's name as the documents write it, with the province's."""
     province = person.board_province
     body = f"Ban Thi đua - Khen thưởng tỉnh {province.name}" if province is not None else "Ban Thi đua - Khen thưởng"
+    if "thi đua" in (person.position or "").lower():  # "Chuyên viên Ban Thi đua - Khen thưởng, Sở Nội vụ"
+        body = ""
     return {"name": person.user.full_name, "position": person.position, "body": body, "person": person.pk}
 
 

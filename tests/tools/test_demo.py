@@ -170,7 +170,7 @@ def test_the_current_year_has_its_mid_year_review_done_with_the_deputy_presentin
     meeting = Meeting.objects.select_related("minutes").get(year=year, kind=MeetingKind.MID_YEAR)
     assert meeting.presenter == Presenter.DEPUTY and year.deputy_id
     assert local(meeting.held_at) == local(blocs_demo.at(datetime.date(2026, 7, 10), datetime.time(8, 0)))
-    assert any("Ban Thi đua - Khen thưởng" in g["body"] for g in meeting.guests)
+    assert any("Thi đua - Khen thưởng" in g["position"] + g["body"] for g in meeting.guests)
     assert meeting.deadline.kind == DeadlineKind.MEETING
     comments = MeetingComment.objects.filter(draft__meeting=meeting)
     assert comments.count() == 3 and not comments.filter(answer_status=AnswerStatus.PENDING).exists()
