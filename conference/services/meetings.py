@@ -69,9 +69,9 @@ def presenter_unit(meeting: Meeting) -> Unit | None:
 
 
 def guest_line(guest: dict) -> str:
-    """'đồng chí Nguyễn Văn A - Phó Trưởng ban, Ban Thi đua - Khen thưởng tỉnh' (the minutes' wording)."""
+    """'Đồng chí Nguyễn Văn A - Phó Trưởng ban, Ban Thi đua - Khen thưởng tỉnh' (the minutes' wording)."""
     after = ", ".join(part for part in (guest.get("position", ""), guest.get("body", "")) if part)
-    return f"đồng chí {guest['name']}" + (f" - {after}" if after else "")
+    return f"Đồng chí {guest['name']}" + (f" - {after}" if after else "")
 
 
 def parse_guests(text: str) -> list[dict]:

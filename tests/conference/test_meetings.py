@@ -191,7 +191,7 @@ def test_a_comment_on_an_older_version_or_an_unknown_section_is_refused(world, m
 def test_the_minutes_start_from_the_meeting_and_are_issued_by_the_leader_as_a_mid_year_review(world, meeting):
     minutes = MEETING_MINUTES.initial(meeting)
     assert minutes.place == "Hội trường Sở Tư pháp"
-    assert "đồng chí Lê Thị Khách - Phó Trưởng ban, Ban Thi đua - Khen thưởng tỉnh" in minutes.guests
+    assert "Đồng chí Lê Thị Khách - Phó Trưởng ban, Ban Thi đua - Khen thưởng tỉnh" in minutes.guests
     assert f"{world.deputy_unit.name} - đơn vị Phó Trưởng Khối trình bày" in minutes.proceedings
     minutes = services.minutes_save(minutes=minutes, expected_version=None, by=world.leader)
     with pytest.raises(PermissionDenied):
