@@ -27,6 +27,7 @@ class DeadlineKind(models.TextChoices):
     AWARD_DOSSIER = "award_dossier", _("Proposal dossier")
     LAUNCH_PLAN = "launch_plan", _("Launch plan")
     COVENANT = "covenant", _("Covenant registration")
+    MEETING = "meeting", _("Meeting")
     OTHER = "other", _("Other")
 
 

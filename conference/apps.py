@@ -77,10 +77,21 @@ class ConferenceConfig(AppConfig):
             state=document_state("conference_minutes"),
         )
 
-        from . import permissions, signals  # noqa: F401  (registers the rules and the receivers)
+        year_link(
+            stage=Stage.DURING,
+            order=48,
+            label=_("Meetings"),
+            description=_("The mid-year review and the bloc's other meetings: date, guests, draft report, minutes."),
+            url_name="conference:meetings",
+            action="conference.meetings.view",
+        )
+
+        from . import permissions, permissions_meetings, signals  # noqa: F401  (registers the rules and receivers)
+        from .services.meetings import MEETING_MINUTES
         from .services.minutes import MINUTES
         from .services.plan import PLAN
         from .services.summary import SUMMARY
 
-        for kind in (PLAN, MINUTES, SUMMARY):  # each renders its records (core.documents.lifecycle.IssuedKind)
+        # each renders its records (core.documents.lifecycle.IssuedKind)
+        for kind in (PLAN, MINUTES, SUMMARY, MEETING_MINUTES):
             registry.register(kind)

@@ -22,3 +22,18 @@ class AnswerStatus(models.TextChoices):
     PENDING = "pending", _("Not answered yet")
     ACCEPTED = "accepted", pgettext_lazy("comment answer", "Accepted")
     DECLINED = "declined", pgettext_lazy("comment answer", "Declined")
+
+
+class MeetingKind(models.TextChoices):
+    """The bloc's meetings other than the year-end conference (which keeps its own plan, draft and minutes)."""
+
+    MID_YEAR = "mid_year", _("Mid-year review")
+    THEMATIC = "thematic", _("Thematic meeting")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+
+
+class Presenter(models.TextChoices):
+    """Which unit writes and presents a meeting's draft report (and answers its comments)."""
+
+    LEADER = "leader", _("The leader unit")
+    DEPUTY = "deputy", _("The deputy leader unit")

@@ -11,7 +11,7 @@ from core.documents.records import IssuedRecord
 from core.models import TimeStampedModel
 from reports.models import submission_path  # noqa: F401  (named by migration 0002; the model moved to reports)
 
-from .enums import Actor, AnswerStatus, PlanStatus
+from .enums import Actor, AnswerStatus, MeetingKind, PlanStatus, Presenter
 
 
 class ConferencePlan(TimeStampedModel):
@@ -312,3 +312,134 @@ class SummaryReport(IssuedRecord):
 
     def register_code(self) -> str:
         return self.year.bloc.code
+
+
+# --- the bloc's other meetings: mid-year review, thematic and extraordinary meetings --------------------------
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of the bloc's year other than the year-end conference: the mid-year review (sơ kết 6 tháng), a
+    thematic or an extraordinary meeting. Its presenter's unit (the leader or the deputy) writes the draft report
+    and answers the comments on it; its own calendar entry is an event to attend, not a file to send."""
+
+    year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices)
+    subject = models.CharField(
+        _("subject"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the meeting is about; required for a thematic or an extraordinary meeting."),
+    )
+    held_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("venue"), max_length=300)
+    chair_name = models.CharField(_("chair's name"), max_length=200, blank=True)
+    chair_position = models.CharField(_("chair's position"), max_length=300, blank=True)
+    presenter = models.CharField(_("presenter"), max_length=10, choices=Presenter.choices, default=Presenter.LEADER)
+    # [{"name": "Nguyễn Văn A", "position": "Phó Trưởng ban", "body": "Ban Thi đua - Khen thưởng tỉnh"}]
+    guests = models.JSONField(_("invited guests"), default=list, blank=True)
+    comments_open_at = models.DateTimeField(_("comments from"), null=True, blank=True)
+    comments_close_at = models.DateTimeField(_("comments until"), null=True, blank=True)
+    deadline = models.OneToOneField(Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["year", "held_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comments_open_at__isnull=True)
+                | Q(comments_close_at__isnull=True)
+                | Q(comments_open_at__lt=models.F("comments_close_at")),
+                name="meeting_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.get_kind_display()} {self.held_at:%d/%m/%Y}"
+
+
+def meeting_draft_path(instance: "MeetingDraft", filename: str) -> str:
+    year = instance.meeting.year
+    return f"meetings/{year.bloc_id}/{year.year}/{instance.meeting_id}/{filename}"
+
+
+class MeetingDraft(TimeStampedModel):
+    """A version of a meeting's draft report, published by its presenter's unit for comments."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="drafts")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    file = models.FileField(_("file"), upload_to=meeting_draft_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting draft report")
+        verbose_name_plural = _("meeting draft reports")
+        ordering = ["meeting", "-version"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "version"], name="meeting_draft_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – v{self.version}"
+
+
+class MeetingComment(TimeStampedModel):
+    """A member unit's comment on a meeting's draft (a section or in general), and the presenter's answer."""
+
+    draft = models.ForeignKey(
+        MeetingDraft, verbose_name=_("draft report"), on_delete=models.CASCADE, related_name="comments"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    section = models.CharField(_("section"), max_length=300, blank=True)
+    text = models.TextField(_("comment"))
+    answer_status = models.CharField(
+        _("answer"), max_length=10, choices=AnswerStatus.choices, default=AnswerStatus.PENDING
+    )
+    answer = models.TextField(_("answer text"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting comment")
+        verbose_name_plural = _("meeting comments")
+        ordering = ["draft", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MeetingMinutes(IssuedRecord):
+    """Biên bản of a meeting (sơ kết 6 tháng, chuyên đề…), titled by its kind, numbered in the bloc's register
+    (BB) like the conference's minutes, frozen once issued, corrected as the next revision."""
+
+    doc_type = "BB"
+
+    meeting = models.OneToOneField(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="minutes")
+    held_at = models.DateTimeField(_("held at"))
+    ended_at = models.TimeField(_("ended at"), null=True, blank=True)
+    place = models.CharField(_("venue"), max_length=300)
+    chair_name = models.CharField(_("chair's name"), max_length=200, blank=True)
+    chair_position = models.CharField(_("chair's position"), max_length=300, blank=True)
+    secretary_name = models.CharField(_("secretary's name"), max_length=200, blank=True)
+    secretary_position = models.CharField(_("secretary's position"), max_length=300, blank=True)
+    guests = models.TextField(_("invited guests present"), blank=True)
+    members_present = models.TextField(_("delegates of the member units present"), blank=True)
+    proceedings = models.TextField(_("proceedings"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting minutes")
+        verbose_name_plural = _("meeting minutes")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.number_text}"
+
+    def register_code(self) -> str:
+        return self.meeting.year.bloc.code

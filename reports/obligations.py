@@ -54,7 +54,7 @@ from .models import Extension, Submission, SubmissionVersion
 FILE, REGISTRATION, SHEET, RANKING, DOSSIERS = "file", "registration", "sheet", "ranking", "dossiers"
 
 # Dated entries of the calendar that nobody answers.
-EVENT_KINDS = frozenset({DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE})
+EVENT_KINDS = frozenset({DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE, DeadlineKind.MEETING})
 
 # The page where a unit does what a deadline asks (URL names; each takes the bloc's slug and the year).
 URL_NAMES = {
@@ -68,6 +68,7 @@ URL_NAMES = {
     DeadlineKind.COMPILE: "scoring:ranking",
     DeadlineKind.COMMENT_ROUND: "conference:draft-report",
     DeadlineKind.CONFERENCE: "conference:plan",
+    DeadlineKind.MEETING: "conference:meetings",
 }
 
 

@@ -26,6 +26,7 @@ from blocs.enums import DeadlineKind
 from blocs.models import Bloc, EmulationYear, LeaderTerm, RegisterEntry
 from blocs.services import deadline_delete
 from conference import demo as conference_demo
+from conference.demo.meetings import seed_mid_year_review
 from conference.demo.minutes import seed_minutes_demo
 from conference.demo.summary import seed_summary_demo
 from core import pagecache
@@ -128,6 +129,7 @@ def _build_current(year: EmulationYear, today: datetime.date) -> None:
     seed_covenant_issued(year, issued_on=datetime.date(year.year, *COVENANT_ISSUED))
     if year.bloc.slug == HISTORY_SLUG:  # the plan follows Plan 53, which is this bloc's
         conference_demo.seed_current_plan(year, today)
+        seed_mid_year_review(year, today)
     scoring_demo.seed_current(year, today)
     reports_demo.seed_current(year, today)
 

@@ -52,7 +52,7 @@ def _minute(value: datetime.datetime) -> str:
 class CommentWindow:
     """The comment round's window in the year's calendar: its deadline's opens_at..due_at."""
 
-    deadline: Deadline
+    deadline: Deadline | None  # None: a meeting's window, kept on the meeting
     opens_at: datetime.datetime | None
     closes_at: datetime.datetime
 
@@ -458,6 +458,15 @@ class CommentRound:
         return self.drafts[0] if self.drafts else None
 
 
+def by_section(comments: list, sections: list[str]) -> list[SectionComments]:
+    """Comments grouped by section: the general comments first, then the latest draft's sections in its order,
+    then titles that only an earlier version had; sections without comments left out."""
+    groups: dict[str, SectionComments] = {title: SectionComments(title) for title in ["", *sections]}
+    for comment in comments:
+        groups.setdefault(comment.section, SectionComments(comment.section)).comments.append(comment)
+    return [group for group in groups.values() if group.comments]
+
+
 def comment_round(year: EmulationYear, *, at: datetime.datetime | None = None) -> CommentRound:
     """Everything the page shows, in three queries whatever the number of comments: the drafts, the window, and
     every comment of the year (on any version, so that none is lost when a new version is published) grouped by
@@ -472,14 +481,10 @@ def comment_round(year: EmulationYear, *, at: datetime.datetime | None = None) -
     )
     for comment in comments:
         comment.draft = by_id[comment.draft_id]
-    order = [""] + (drafts[0].sections if drafts else [])
-    groups: dict[str, SectionComments] = {title: SectionComments(title) for title in order}
-    for comment in comments:
-        groups.setdefault(comment.section, SectionComments(comment.section)).comments.append(comment)
     return CommentRound(
         drafts=drafts,
         window=comment_window(year, at=at),
-        sections=[group for group in groups.values() if group.comments],
+        sections=by_section(comments, drafts[0].sections if drafts else []),
         total=len(comments),
         unanswered=sum(c.answer_status == AnswerStatus.PENDING for c in comments),
     )

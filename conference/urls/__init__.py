@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ..views import plan as views
-from . import comments, minutes, summary
+from . import comments, meetings, minutes, summary
 
 app_name = "conference"
 
@@ -23,4 +23,4 @@ urlpatterns = [
 ]
 
 # The comment round, the minutes and the summary report keep their URLs in their own modules, in the same namespace.
-urlpatterns += comments.urlpatterns + minutes.urlpatterns + summary.urlpatterns
+urlpatterns += comments.urlpatterns + minutes.urlpatterns + summary.urlpatterns + meetings.urlpatterns

@@ -64,6 +64,9 @@ def _render(
             comment.answer_label = comments.ANSWER_LABELS.get(comment.answer_status)
             comment.is_pending = comment.answer_status == AnswerStatus.PENDING
             comment.form = _answer_form(comment, answer_form) if may_answer and comment.is_pending else None
+            comment.answer_url = reverse(
+                "conference:draft-answer", args=(emulation_year.bloc.slug, emulation_year.year, comment.pk)
+            )
     context = {
         "year": emulation_year,
         "bloc": emulation_year.bloc,

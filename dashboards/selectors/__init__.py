@@ -237,12 +237,15 @@ def _action(obligation: Obligation, year: EmulationYear) -> tuple[str, str]:
             return url, _("Upload the report")
         return url, _("Send the document")
     url = reverse(obligation.url_name, kwargs=kwargs) if obligation.url_name else ""
+    if kind == DeadlineKind.MEETING:
+        url += f"#deadline-{deadline.pk}"  # the meeting's row on the year's list of meetings
     actions = {
         DeadlineKind.COVENANT: _("Register on the covenant page"),
         DeadlineKind.SELF_ASSESSMENT: _("Fill in the self-assessment sheet"),
         DeadlineKind.COMPILE: _("Compile and publish the ranking"),
         DeadlineKind.COMMENT_ROUND: _("Comment on the draft report"),
         DeadlineKind.CONFERENCE: _("Conference plan"),
+        DeadlineKind.MEETING: _("Open the meeting"),
     }
     return url, actions.get(kind, _("Open"))
 

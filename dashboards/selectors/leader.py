@@ -48,7 +48,7 @@ URGENCY_ORDER = {OVERDUE: 0, SOON: 1, NORMAL: 2}
 UPCOMING, OPEN, DUE_SOON, LATE, DONE = "upcoming", "open", "soon", "overdue", "done"
 
 # Calendar entries that are events rather than something each unit sends: nothing to count, only dates.
-EVENT_KINDS = {DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE}
+EVENT_KINDS = {DeadlineKind.COMMENT_ROUND, DeadlineKind.CONFERENCE, DeadlineKind.MEETING}
 
 
 # --- what the page shows ----------------------------------------------------------------------------------

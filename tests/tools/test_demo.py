@@ -79,10 +79,11 @@ def current(slug: str, today: datetime.date) -> EmulationYear:
 def assert_in_progress(year: EmulationYear, today: datetime.date) -> None:
     """What a visitor of `today` must find in the bloc's current year."""
     now = blocs_demo.at(today, datetime.time(12, 0))
-    calendar = {(d.kind, d.audience): d for d in year.deadlines.all()}
+    entries = year.deadlines.exclude(kind=DeadlineKind.MEETING)  # a meeting is an event of its own (see below)
+    calendar = {(d.kind, d.audience): d for d in entries}
     members = Audience.MEMBERS
     assert year.phase == Phase.SELF_ASSESSMENT
-    assert len(calendar) == year.deadlines.count() == 8
+    assert len(calendar) == entries.count() == 8
     passed = sorted(d.kind for d in calendar.values() if d.due_at < now)
     ahead = sorted(d.kind for d in calendar.values() if d.due_at > now)
     assert passed == [DeadlineKind.COVENANT, DeadlineKind.YEAR_REPORT]
@@ -159,6 +160,25 @@ def test_the_current_year_has_its_issued_plan_and_its_calendar_follows_it(demo_d
     dated = {t.kind: t for t in plan.tasks.filter(deadline__isnull=False).select_related("deadline")}
     assert {k: local(t.deadline.due_at).date() for k, t in dated.items()} == {k: t.due_on for k, t in dated.items()}
     assert not ConferencePlan.objects.filter(year__bloc__slug="ktdvhxh", year__year=2026).exists()
+
+
+def test_the_current_year_has_its_mid_year_review_done_with_the_deputy_presenting(demo_db):
+    from conference.enums import AnswerStatus, MeetingKind, Presenter
+    from conference.models import Meeting, MeetingComment
+
+    year = current("ktdnc", FIRST_DAY)
+    meeting = Meeting.objects.select_related("minutes").get(year=year, kind=MeetingKind.MID_YEAR)
+    assert meeting.presenter == Presenter.DEPUTY and year.deputy_id
+    assert local(meeting.held_at) == local(blocs_demo.at(datetime.date(2026, 7, 10), datetime.time(8, 0)))
+    assert any("Thi đua - Khen thưởng" in g["position"] + g["body"] for g in meeting.guests)
+    assert meeting.deadline.kind == DeadlineKind.MEETING
+    comments = MeetingComment.objects.filter(draft__meeting=meeting)
+    assert comments.count() == 3 and not comments.filter(answer_status=AnswerStatus.PENDING).exists()
+    assert all(meeting.comments_open_at <= c.created_at <= meeting.comments_close_at for c in comments)
+    minutes = meeting.minutes
+    assert minutes.is_issued and local(minutes.issued_at).date() == datetime.date(2026, 7, 10)
+    assert minutes.number_text.endswith("/BB-KTĐNC")
+    assert year.deputy.name in minutes.proceedings
 
 
 # --- the history --------------------------------------------------------------------------------------------------

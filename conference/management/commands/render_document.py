@@ -4,6 +4,7 @@ manage.py render_document plan --bloc KTĐNC --year 2020 --output plan.pdf [--fo
 manage.py render_document minutes --bloc KTĐNC --year 2020 --output minutes.pdf
 manage.py render_document summary --bloc KTĐNC --year 2020 --output summary.pdf
 manage.py render_document submission --bloc KTĐNC --year 2020 --unit CAT --award flag --output ttr.pdf
+manage.py render_document meeting-minutes --bloc KTĐNC --year 2026 --meeting mid-year --output bb-so-ket.pdf
 """
 
 import time
@@ -20,9 +21,33 @@ from core.documents import render_docx, render_pdf
 KINDS = {"plan": "conference.plan", "minutes": VOTE_COUNT_MINUTES.name, "submission": SUBMISSION_LETTER.name}
 KINDS["conference-minutes"] = "conference.minutes"  # Biên bản Hội nghị tổng kết (conference/minutes.py)
 KINDS["summary"] = "conference.summary"  # Báo cáo tổng kết của Khối (conference/summary.py)
+KINDS["meeting-minutes"] = "conference.meeting_minutes"  # a meeting's minutes (conference/services/meetings.py)
 
 
-def _latest(kind: str, year: EmulationYear, *, unit: str | None = None, award: str | None = None):
+def _meeting_minutes(year: EmulationYear, meeting: str | None):
+    """The minutes of the year's meeting named by --meeting: its kind (mid-year, thematic, extraordinary: the
+    latest of that kind) or its number; a meeting without minutes yet gives the draft its editor would start from."""
+    from conference.models import Meeting
+    from conference.services.meetings import MEETING_MINUTES
+
+    if not meeting:
+        raise CommandError("Name the meeting: --meeting mid-year (or thematic, extraordinary, or its number).")
+    meetings = Meeting.objects.filter(year=year).select_related("year__bloc__province", "year__leader", "year__deputy")
+    found = (
+        (meetings.filter(pk=int(meeting)) if meeting.isdigit() else meetings.filter(kind=meeting.replace("-", "_")))
+        .order_by("-held_at")
+        .first()
+    )
+    if found is None:
+        raise CommandError(f"No {meeting!r} meeting in {year.year} of {year.bloc.code}.")
+    return MEETING_MINUTES.current(found) or MEETING_MINUTES.initial(found)
+
+
+def _latest(
+    kind: str, year: EmulationYear, *, unit: str | None = None, award: str | None = None, meeting: str | None = None
+):
+    if kind == "meeting-minutes":
+        return _meeting_minutes(year, meeting)
     if kind == "plan":
         plan = year.plans.order_by("-version").first()
         if plan is None:
@@ -73,8 +98,11 @@ class Command(BaseCommand):
         parser.add_argument("--province", help="The province code, when a bloc code is used in several.")
         parser.add_argument("--unit", help="submission: the proposed unit's document code (CAT).")
         parser.add_argument("--award", help="submission: the award kind's code (flag, merit).")
+        parser.add_argument("--meeting", help="meeting-minutes: mid-year, thematic, extraordinary, or its number.")
 
-    def handle(self, *args, document, bloc, year, output, format=None, province=None, unit=None, award=None, **options):
+    def handle(
+        self, *args, document, bloc, year, output, format=None, province=None, unit=None, award=None, meeting=None, **_
+    ):
         fmt = format or ("docx" if output.lower().endswith(".docx") else "pdf")
         years = EmulationYear.objects.filter(Q(bloc__code=bloc.upper()) | Q(bloc__slug=bloc.lower()), year=year)
         if province:
@@ -82,7 +110,7 @@ class Command(BaseCommand):
         found = list(years.select_related("bloc__province", "leader"))
         if len(found) != 1:
             raise CommandError(f"{len(found)} years match {bloc!r} {year}; give --province if it is ambiguous.")
-        record = _latest(document, found[0], unit=unit, award=award)
+        record = _latest(document, found[0], unit=unit, award=award, meeting=meeting)
         spec = documents.get(KINDS[document])
         started = time.perf_counter()
         built = spec.build(record if record.pk is None else spec.load(str(record.pk)))  # not issued: as it stands

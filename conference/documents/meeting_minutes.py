@@ -1,0 +1,70 @@
+"""A meeting's minutes as an official document (Decree 30): Biên bản Hội nghị sơ kết 6 tháng (or of a thematic or
+extraordinary meeting), titled by the meeting's kind, naming the presenter's unit and the invited guests."""
+
+from django.utils import timezone
+
+from core.documents import Block, Header, OfficialDocument
+
+from ..models import MeetingMinutes
+from ..services.meetings import meeting_title
+from .minutes import _after, _lines, _listed, _narrative, clock, signatures
+from .plan import issuer_name, weekday
+
+
+def title_lines(minutes: MeetingMinutes) -> list[str]:
+    return [meeting_title(minutes.meeting), f"của {minutes.meeting.year.bloc.name}"]
+
+
+def meeting_minutes_document(minutes: MeetingMinutes) -> OfficialDocument:
+    meeting = minutes.meeting
+    year = meeting.year
+    bloc = year.bloc
+    held = timezone.localtime(minutes.held_at)
+    blocks = [
+        Block(
+            "paragraph",
+            f"Hôm nay, vào hồi {clock(held.time())}, ngày {held:%d/%m/%Y} ({weekday(held.date())}), tại "
+            f"{minutes.place.strip().rstrip('.') or '…'}, {bloc.name} tổ chức {meeting_title(meeting)}.",
+        ),
+        Block("section", "I. THÀNH PHẦN THAM DỰ"),
+    ]
+    part = 0
+    guests = _lines(minutes.guests)
+    if guests:
+        part += 1
+        blocks += [Block("heading", f"{part}. Đại biểu mời"), *_listed(guests)]
+    members = _lines(minutes.members_present)
+    if members:
+        part += 1
+        blocks += [Block("heading", f"{part}. Đại biểu các đơn vị thành viên {bloc.name}"), *_listed(members)]
+    part += 1
+    blocks += [
+        Block("heading", f"{part}. Chủ trì, thư ký"),
+        Block("bullet", f"- Chủ trì: đồng chí {minutes.chair_name or '…'}" + _after(minutes.chair_position) + ";"),
+        Block(
+            "bullet",
+            f"- Thư ký: đồng chí {minutes.secretary_name or '…'}" + _after(minutes.secretary_position) + ".",
+        ),
+        Block("section", "II. NỘI DUNG"),
+        *_narrative(minutes.proceedings),
+        Block("section", "III. KẾT LUẬN"),
+        *_narrative(minutes.conclusion),
+    ]
+    ended = f"vào hồi {clock(minutes.ended_at)} " if minutes.ended_at else ""
+    blocks.append(Block("paragraph", f"Hội nghị kết thúc {ended}cùng ngày. Biên bản đã được thông qua./."))
+    secretary, chair = signatures(minutes)
+    return OfficialDocument(
+        header=Header(
+            parent_body=bloc.province.header_name,
+            issuer=issuer_name(bloc),
+            number=minutes.number_text,
+            place=bloc.province.name,
+            date=held.date(),
+        ),
+        doc_type="BIÊN BẢN",
+        title_lines=title_lines(minutes),
+        blocks=blocks,
+        signature=chair,
+        left_signature=secretary,
+        file_stem=f"bien-ban-{meeting.kind.replace('_', '-')}-{bloc.slug}-{year.year}-{meeting.pk}-v{minutes.revision}",
+    )
