@@ -2,10 +2,12 @@
 leader unit (or the board) sets a meeting up and writes its minutes; the presenter's unit (the leader or the
 deputy, per meeting) publishes the draft report and answers the comments; the other member units comment."""
 
+from blocs.permissions import knows_year_of
 from blocs.roles import facts, is_board_of, is_deputy, is_leader, is_member
-from core.permissions import rule
+from core.permissions import hidden_unless, rule
 
 from .enums import Presenter
+from .models import Meeting, MeetingDraft, MeetingMinutes
 
 
 def is_presenter(user, meeting) -> bool:
@@ -59,3 +61,9 @@ def may_read_meeting_minutes(user, minutes) -> bool:
 def may_view_meeting(user, meeting) -> bool:
     """A meeting's page, its drafts and its minutes' pages: whoever sees the year's meetings."""
     return may_view_meetings(user, meeting.year)
+
+
+# Who may know that a meeting, its drafts and its minutes exist: whoever sees the year (404 to the others).
+hidden_unless(Meeting, knows_year_of)
+hidden_unless(MeetingDraft, lambda user, draft: knows_year_of(user, draft.meeting))
+hidden_unless(MeetingMinutes, lambda user, minutes: knows_year_of(user, minutes.meeting))
