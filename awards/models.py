@@ -229,6 +229,54 @@ class BallotChoice(models.Model):
         return str(self.pk)
 
 
+def decision_file_path(instance: "AwardDecision", filename: str) -> str:
+    return f"awards/decisions/{instance.province_id}/{instance.year}/{uuid.uuid4().hex}/{filename}"
+
+
+class AwardDecision(TimeStampedModel):
+    """A decision of the province (Quyết định khen thưởng) recorded once, with its number, date, signer and file,
+    for every proposal it decides (`Proposal.decision`); each proposal keeps its own copy of the number and date
+    and its outcome, which the pages read."""
+
+    province = models.ForeignKey(
+        "blocs.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="award_decisions"
+    )
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    number = models.CharField(_("decision number"), max_length=50)
+    date = models.DateField(_("decision date"))
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=150, blank=True)
+    file = models.FileField(
+        _("decision file"),
+        upload_to=decision_file_path,
+        max_length=300,
+        blank=True,
+        validators=[UploadValidator(("pdf",))],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("decision of the province")
+        verbose_name_plural = _("decisions of the province")
+        ordering = ["province", "-date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "number", "date"], name="award_decision_once_per_number_and_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+
 class Proposal(TimeStampedModel):
     """The bloc's proposal of a unit for an award, from a published ballot, and the province's decision."""
 
@@ -261,6 +309,16 @@ class Proposal(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The decision recorded once for many proposals (the board's bulk form or import); the number and date above
+    # are its copy. Empty for a decision recorded one proposal at a time, or a refusal without a decision.
+    decision = models.ForeignKey(
+        AwardDecision,
+        verbose_name=_("decision of the province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
     )
 
     class Meta:

@@ -2,12 +2,12 @@
 dossier; the board reads everything, overrides the election and records the province's decisions. Nobody
 reads counts before the ballot is counted."""
 
-from blocs.permissions import knows_year_of
+from blocs.permissions import knows_province, knows_year_of
 from blocs.roles import facts, is_board_of, is_leader, is_member
 from core.permissions import hidden_unless, rule
 
 from .enums import BallotStatus
-from .models import AwardKind, Ballot, Proposal, SubmissionLetter, VoteCountMinutes
+from .models import AwardDecision, AwardKind, Ballot, Proposal, SubmissionLetter, VoteCountMinutes
 
 
 def _board(user, year) -> bool:
@@ -65,6 +65,14 @@ def may_record_decision(user, year) -> bool:
     return _board(user, year)
 
 
+@rule("awards.decision.province")
+def may_decide_for_province(user, province) -> bool:
+    """The province's proposals of a year across its blocs, its decisions recorded for many proposals at once
+    (the form and the Excel import) and their files: the province's board. Another province's board does not
+    even know the province's pages exist (404); an officer of the province is refused (403)."""
+    return province is not None and is_board_of(user, province.pk)
+
+
 # --- the documents the bloc issues: the vote-count minutes and the submission letters --------------------------
 
 
@@ -102,3 +110,4 @@ hidden_unless(Ballot, knows_year_of)
 hidden_unless(Proposal, lambda user, proposal: knows_year_of(user, proposal.award_kind))
 hidden_unless(VoteCountMinutes, knows_year_of)
 hidden_unless(SubmissionLetter, lambda user, letter: knows_year_of(user, letter.proposal.award_kind))
+hidden_unless(AwardDecision, lambda user, decision: knows_province(user, decision.province))

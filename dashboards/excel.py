@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from blocs.models import Province
 
+from .selectors import awards_stats
 from .selectors import board as selectors
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -33,6 +34,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SUMMARY_TITLE = "Tổng hợp"
 PROPOSALS_TITLE = "Đề nghị khen thưởng"
 HISTORY_TITLE = "Qua các năm"
+STATS_TITLE = "Thống kê khen thưởng"
 NOT_OPENED = "Chưa mở năm thi đua"
 YES, NO = "Có", "Không"
 REPORT_WORDS = {
@@ -196,9 +198,12 @@ def _save(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def board_workbook(*, province: Province, dashboard: selectors.Dashboard) -> bytes:
+def board_workbook(
+    *, province: Province, dashboard: selectors.Dashboard, stats: awards_stats.AwardStats | None = None
+) -> bytes:
     """Sheet "Tổng hợp": one row per bloc; then one sheet per bloc that opened the year (named by its code) with
-    its members; last, every proposal of the year with the province's decision."""
+    its members; then every proposal of the year with the province's decision; last, given `stats`, proposed
+    against approved by bloc and award (sheet "Thống kê khen thưởng")."""
     open_years = [r.year for r in dashboard.open_rows]
     members = selectors.members_of_years(open_years)
     proposals = selectors.proposals_of_years(open_years)
@@ -221,6 +226,81 @@ def board_workbook(*, province: Province, dashboard: selectors.Dashboard) -> byt
             columns=PROPOSAL_COLUMNS,
             items=[p for y in open_years for p in proposals[y.pk]],
         )
+        if stats is not None:
+            awards_stats_sheet(wb.create_sheet(_sheet_name(STATS_TITLE, taken)), stats)
+        return _save(wb)
+
+
+STATS_GROUPS = (("Cờ thi đua", "flag"), ("Bằng khen", "merit"), ("Khác", "other"), ("Tổng", "total"))
+STATS_FIGURES = (("đề nghị", "proposed"), ("được tặng", "approved"))
+STATS_TOTAL_FIGURES = (
+    ("Tổng đã gửi", "sent"),
+    ("Tổng không được tặng", "rejected"),
+    ("Tổng chờ quyết định", "awaiting"),
+)
+
+
+def _stats_columns(first: Column) -> tuple[Column, ...]:
+    """The first column, then each award group's proposed and approved (flag, merit, other, total), then the total
+    sent, not approved and awaiting a decision."""
+    columns = [first]
+    for group, key in STATS_GROUPS:
+        for word, attribute in STATS_FIGURES:
+            columns.append(
+                Column(
+                    f"{group} {word}",
+                    11,
+                    lambda r, key=key, attribute=attribute: (
+                        getattr(getattr(r, key), attribute) if getattr(r, "opened", True) else None
+                    ),
+                )
+            )
+    for header, attribute in STATS_TOTAL_FIGURES:
+        columns.append(
+            Column(header, 11, lambda r, a=attribute: getattr(r.total, a) if getattr(r, "opened", True) else None)
+        )
+    return tuple(columns)
+
+
+def _header_row(ws: Worksheet, row: int, columns: Iterable[Column]) -> None:
+    for col, column in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=col, value=column.header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTER
+
+
+def awards_stats_sheet(ws: Worksheet, stats: awards_stats.AwardStats) -> None:
+    """Proposed against approved in the year: one row per bloc (by name) and the province's total; under them, the
+    province's figures of every year (oldest first)."""
+    columns = _stats_columns(Column("Khối thi đua", 40, lambda r: r.bloc.name))
+    _sheet(
+        ws,
+        title=f"Kết quả đề nghị và khen thưởng của các Khối thi đua tỉnh {stats.province.name} năm {stats.year}",
+        columns=(*columns, Column("Ghi chú", 20, lambda r: "" if r.opened else NOT_OPENED)),
+        items=stats.rows,
+    )
+    total_row = len(stats.rows) + 3
+    ws.cell(row=total_row, column=2, value="Tổng cộng").font = BOLD
+    for col, column in enumerate(columns[1:], start=3):
+        cell = ws.cell(row=total_row, column=col, value=column.value(stats.total))
+        cell.font = BOLD
+    start = total_row + 2
+    ws.cell(
+        row=start, column=1, value=f"Kết quả đề nghị và khen thưởng của tỉnh {stats.province.name} qua các năm"
+    ).font = BOLD
+    history_columns = (Column("STT", 6, lambda _y: None), *_stats_columns(Column("Năm", 40, lambda y: y.year)))
+    _header_row(ws, start + 1, history_columns)
+    for i, totals in enumerate(stats.history, start=1):
+        ws.cell(row=start + 1 + i, column=1, value=i)
+        for col, column in enumerate(history_columns[1:], start=2):
+            _put(ws.cell(row=start + 1 + i, column=col), column.value(totals), None)
+
+
+def awards_stats_workbook(*, stats: awards_stats.AwardStats) -> bytes:
+    """The statistics sheet alone."""
+    with translation.override("vi"):
+        wb = Workbook()
+        wb.active.title = STATS_TITLE
+        awards_stats_sheet(wb.active, stats)
         return _save(wb)
 
 

@@ -21,7 +21,7 @@ from ..enums import (
     DossierPart,
     ProposalStatus,
 )
-from ..models import DossierFile, Proposal
+from ..models import AwardDecision, DossierFile, Proposal
 
 
 @transaction.atomic
@@ -137,6 +137,22 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     return proposal
 
 
+def decision_errors(*, approved: bool, number: str, date: datetime.date | None, note: str) -> dict[str, str]:
+    """What is wrong with a decision of the province (by field; empty when nothing is), whether it is recorded for
+    one proposal or many (awards/services/decisions.py). `number` and `note` already stripped."""
+    errors = {}
+    # A decision has both a number and a date: an approval always, a refusal when the province issued one.
+    if (approved or date is not None) and not number:
+        errors["number"] = _("Enter the number of the province's decision.")
+    if (approved or number) and date is None:
+        errors["date"] = _("Enter the date of the province's decision.")
+    if not approved and not note:
+        errors["note"] = _("Give the reason the province did not approve the proposal.")
+    if date is not None and date > timezone.localdate():
+        errors["date"] = _("The decision's date cannot be in the future.")
+    return errors
+
+
 @transaction.atomic
 def proposal_decide(
     *, proposal: Proposal, approved: bool, number: str, date: datetime.date | None, note: str = "", by
@@ -149,17 +165,8 @@ def proposal_decide(
     proposal = Proposal.objects.select_for_update().select_related("award_kind__year__bloc", "unit").get(pk=proposal.pk)
     if proposal.status == ProposalStatus.PREPARING:
         raise ValidationError(_("The leader has not sent this dossier yet."))
-    errors = {}
     number, note = number.strip(), note.strip()
-    # A decision has both a number and a date: an approval always, a refusal when the province issued one.
-    if (approved or date is not None) and not number:
-        errors["number"] = _("Enter the number of the province's decision.")
-    if (approved or number) and date is None:
-        errors["date"] = _("Enter the date of the province's decision.")
-    if not approved and not note:
-        errors["note"] = _("Give the reason the province did not approve the proposal.")
-    if date is not None and date > timezone.localdate():
-        errors["date"] = _("The decision's date cannot be in the future.")
+    errors = decision_errors(approved=approved, number=number, date=date, note=note)
     if errors:
         raise ValidationError(errors)
     old = {
@@ -171,6 +178,10 @@ def proposal_decide(
     proposal.status = ProposalStatus.APPROVED if approved else ProposalStatus.REJECTED
     proposal.decision_number, proposal.decision_date, proposal.decision_note = number, date, note
     proposal.decided_at, proposal.decided_by = timezone.now(), by
+    if proposal.decision_id is not None and not (
+        number and AwardDecision.objects.filter(pk=proposal.decision_id, number=number, date=date).exists()
+    ):
+        proposal.decision = None  # corrected to another decision (or none): no longer the recorded one's
     proposal.save()
     audit(
         by,

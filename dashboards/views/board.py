@@ -14,6 +14,7 @@ from core.permissions import ensure_can, may_know
 from .. import excel
 from ..charts import Chart, Series, as_percent
 from ..selectors import board as selectors
+from ..selectors.awards_stats import award_stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -81,6 +82,8 @@ def board_dashboard(request, year: int | None = None):
         "awaiting": overview.awaiting,  # every year's proposals awaiting a decision, not only this year's
         "awaiting_total": overview.awaiting_total,
         "chart": on_time_chart(dashboard) if dashboard else None,
+        # proposed against approved for the province, by award (dashboards.selectors.awards_stats: three queries)
+        "awards": award_stats(province=province, year=year) if dashboard else None,
     }
     return render(request, "dashboards/board/dashboard.html", context)
 
@@ -119,7 +122,8 @@ def board_export(request, year: int):
     if year not in selectors.years_with_data(province_id=province.pk):
         raise Http404(_("No bloc of the province has opened this year."))
     dashboard = selectors.board_dashboard(province_id=province.pk, year=year)
-    content = excel.board_workbook(province=province, dashboard=dashboard)
+    stats = award_stats(province=province, year=year)
+    content = excel.board_workbook(province=province, dashboard=dashboard, stats=stats)
     return _xlsx(content, f"bang-tong-hop-{year}.xlsx")
 
 

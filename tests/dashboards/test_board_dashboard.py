@@ -475,7 +475,7 @@ def test_the_province_export(province, client_as):
     assert response["Content-Disposition"] == 'attachment; filename="bang-tong-hop-2020.xlsx"'
     wb = load_workbook(io.BytesIO(response.content))
     other = next(r for r in selectors.board_dashboard(province_id=w.bloc.province_id, year=2020).rows if not r.year)
-    assert wb.sheetnames == ["Tổng hợp 2020", "KTĐNC", "Đề nghị khen thưởng"]
+    assert wb.sheetnames == ["Tổng hợp 2020", "KTĐNC", "Đề nghị khen thưởng", "Thống kê khen thưởng"]
     summary = wb["Tổng hợp 2020"]
     assert [c.value for c in summary[2]][:5] == [
         "STT",
@@ -620,6 +620,7 @@ def test_who_may_open_each_url(province, client_as, name, kwargs, role):
             assert load_workbook(io.BytesIO(content)).sheetnames[1:] == [
                 other_province.blocs.get().code,
                 "Đề nghị khen thưởng",
+                "Thống kê khen thưởng",
             ]
     else:
         assert response.status_code == expected
@@ -673,7 +674,7 @@ def test_the_dashboard_costs_the_same_at_any_size(world, client_as, django_asser
 
     # session, user, person; years with data, the blocs' years with their figures, the blocs, next deadlines,
     # leading units; unread notifications (the navbar)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):  # 9, and 3 for proposed against approved (awards_stats)
         response = client.get(url)
 
     assert len(response.context["dashboard"].open_rows) == blocs + 1
@@ -688,10 +689,10 @@ def test_the_export_costs_the_same_at_any_size(world, client_as, django_assert_m
 
     # the dashboard's 9 without the navbar, and members (memberships, deadlines, submissions, extensions, sheets,
     # rankings) and proposals of every bloc
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):  # 15, and 3 for the sheet of proposed against approved
         response = client.get(reverse("dashboards:board-export", kwargs={"year": 2020}))
 
-    assert len(load_workbook(io.BytesIO(response.content)).sheetnames) == blocs + 3
+    assert len(load_workbook(io.BytesIO(response.content)).sheetnames) == blocs + 4
 
 
 @pytest.mark.parametrize(("years", "units"), [(1, 3), (5, 3), (1, 15), (5, 15)])
