@@ -43,6 +43,7 @@ DOSSIER_UPLOADED = datetime.datetime(2020, 11, 18, 15, 0)
 DOSSIER_SENT = datetime.datetime(2020, 11, 20, 9, 0)
 DECISIONS_RECORDED = datetime.datetime(2021, 1, 22, 10, 0)
 
+DECISION_SIGNER = ("Nguyễn Văn Sơn", "Phó Chủ tịch UBND tỉnh")  # invented for the demo
 DECISIONS = {
     ("flag", "CAT"): (True, "2156/QĐ-UBND", datetime.date(2021, 1, 20)),
     ("merit", "TTr"): (True, "2157/QĐ-UBND", datetime.date(2021, 1, 20)),
@@ -126,10 +127,26 @@ def seed() -> None:
             proposal=proposal, part="achievements", upload=_achievements_pdf(proposal.unit), by=leader
         )
         services.proposal_submit(proposal=proposal, by=leader)
+    # The province's decisions, each recorded once for every proposal it covers (the board's bulk form).
+    from .services.decisions import decide_many
+
+    groups: dict[tuple, list[int]] = {}
+    for proposal in Proposal.objects.filter(award_kind__year=year).select_related("award_kind", "unit"):
         decision = DECISIONS.get((proposal.award_kind.code, proposal.unit.code))
         if decision:
-            approved, number, date = decision
-            services.proposal_decide(proposal=proposal, approved=approved, number=number, date=date, by=board)
+            groups.setdefault(decision, []).append(proposal.pk)
+    for (approved, number, date), ids in groups.items():
+        decide_many(
+            province=year.bloc.province,
+            year=year.year,
+            proposal_ids=ids,
+            approved=approved,
+            number=number,
+            date=date,
+            signer_name=DECISION_SIGNER[0],
+            signer_position=DECISION_SIGNER[1],
+            by=board,
+        )
     proposals = Proposal.objects.filter(award_kind__year=year)
     DossierFile.objects.filter(proposal__in=proposals).update(uploaded_at=timezone.make_aware(DOSSIER_UPLOADED))
     proposals.update(submitted_at=timezone.make_aware(DOSSIER_SENT))

@@ -184,6 +184,15 @@ def test_the_current_year_has_its_mid_year_review_done_with_the_deputy_presentin
 # --- the history --------------------------------------------------------------------------------------------------
 
 
+def test_the_2020_decisions_were_recorded_once_each_for_the_proposals_they_cover(demo_db):
+    from awards.models import AwardDecision
+
+    decisions = {d.number: d for d in AwardDecision.objects.filter(year=2020)}
+    assert set(decisions) == {"2156/QĐ-UBND", "2157/QĐ-UBND"}
+    assert decisions["2157/QĐ-UBND"].proposals.count() == 2
+    assert decisions["2156/QĐ-UBND"].signer_position == "Phó Chủ tịch UBND tỉnh"
+
+
 def test_the_2020_history_is_kept_and_closed(demo_db, tmp_path):
     year = EmulationYear.objects.select_related("leader", "deputy").get(bloc__slug="ktdnc", year=2020)
 
