@@ -7,6 +7,7 @@ import datetime
 
 from django.utils import timezone
 
+from blocs.covenant_demo import BY_CODE as SIGNATORIES
 from blocs.models import EmulationYear, Person, RegisterEntry
 from blocs.selectors import members_in_year
 from scoring.demo import tiny_pdf
@@ -49,6 +50,9 @@ def seed_mid_year_review(year: EmulationYear, today: datetime.date) -> Meeting |
     leader, deputy = _officer(year.leader), _officer(year.deputy)
     if leader is None or deputy is None:
         return None
+    # The chair: the head of the leader unit, who signs its documents (not the officer who keeps the minutes).
+    _target, chair_name, chair_position = SIGNATORIES.get(year.leader.code, ("", "Nguyễn Văn An", "Thủ trưởng đơn vị"))
+    chair_position = chair_position.split(", ")[-1]
     held_on = datetime.date(year.year, *HELD)
     past = today > held_on
     if not past:  # before the day, the window runs from three days ago to two days before the meeting
@@ -69,8 +73,8 @@ def seed_mid_year_review(year: EmulationYear, today: datetime.date) -> Meeting |
             kind=MeetingKind.MID_YEAR,
             held_at=_aware(held_on, START),
             place=f"Hội trường {year.deputy.name}",
-            chair_name=leader.full_name,
-            chair_position=f"Lãnh đạo {year.leader.name}, Trưởng Khối",
+            chair_name=chair_name,
+            chair_position=f"{chair_position}, {year.leader.name} - đơn vị Trưởng Khối",
             presenter=Presenter.DEPUTY,
             guests=guests,
             comments_open_at=_aware(opens_on, datetime.time(0, 0)),

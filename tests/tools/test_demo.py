@@ -179,6 +179,7 @@ def test_the_current_year_has_its_mid_year_review_done_with_the_deputy_presentin
     assert minutes.is_issued and local(minutes.issued_at).date() == datetime.date(2026, 7, 10)
     assert minutes.number_text.endswith("/BB-KTĐNC")
     assert year.deputy.name in minutes.proceedings
+    assert minutes.chair_name and minutes.chair_name != minutes.secretary_name
 
 
 # --- the history --------------------------------------------------------------------------------------------------
