@@ -87,11 +87,11 @@ class ConferenceConfig(AppConfig):
         )
 
         from . import permissions, permissions_meetings, signals  # noqa: F401  (registers the rules and receivers)
-        from .services.meetings import MEETING_MINUTES
+        from .services.meetings import MEETING_MINUTES, MEETING_PLAN
         from .services.minutes import MINUTES
         from .services.plan import PLAN
         from .services.summary import SUMMARY
 
         # each renders its records (core.documents.lifecycle.IssuedKind)
-        for kind in (PLAN, MINUTES, SUMMARY, MEETING_MINUTES):
+        for kind in (PLAN, MINUTES, SUMMARY, MEETING_MINUTES, MEETING_PLAN):
             registry.register(kind)

@@ -443,3 +443,35 @@ class MeetingMinutes(IssuedRecord):
 
     def register_code(self) -> str:
         return self.meeting.year.bloc.code
+
+
+class MeetingPlan(IssuedRecord):
+    """Kế hoạch tổ chức of a meeting (optional): purpose, agenda, participants, time and place, and who prepares
+    what; numbered in the bloc's register of plans (KH) like the conference plan, frozen once issued, corrected as
+    the next revision."""
+
+    doc_type = "KH"
+
+    meeting = models.OneToOneField(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="plan")
+    place = models.CharField(_("place"), max_length=100)
+    dated = models.DateField(_("date of the document"))
+    purpose = models.TextField(_("purpose"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)  # one item a line
+    participants = models.TextField(_("participants"), blank=True)  # one group or person a line
+    preparations = models.TextField(_("who prepares what"), blank=True)  # one task a line
+    recipients = models.TextField(_("recipients"), blank=True)  # one a line
+    signer_authority = models.CharField(_("authority line"), max_length=200, blank=True)
+    signer_body = models.CharField(_("signing body"), max_length=200, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting plan")
+        verbose_name_plural = _("meeting plans")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.number_text}"
+
+    def register_code(self) -> str:
+        return self.meeting.year.bloc.code

@@ -7,7 +7,7 @@ from blocs.roles import facts, is_board_of, is_deputy, is_leader, is_member
 from core.permissions import hidden_unless, rule
 
 from .enums import Presenter
-from .models import Meeting, MeetingDraft, MeetingMinutes
+from .models import Meeting, MeetingDraft, MeetingMinutes, MeetingPlan
 
 
 def is_presenter(user, meeting) -> bool:
@@ -63,7 +63,16 @@ def may_view_meeting(user, meeting) -> bool:
     return may_view_meetings(user, meeting.year)
 
 
+@rule("conference.meeting.plan.document")
+def may_read_meeting_plan(user, plan) -> bool:
+    """An issued plan: whoever sees the year's meetings; a draft's files only its editors."""
+    if plan.is_issued:
+        return may_view_meetings(user, plan.meeting.year)
+    return may_edit_meeting_minutes(user, plan.meeting)
+
+
 # Who may know that a meeting, its drafts and its minutes exist: whoever sees the year (404 to the others).
 hidden_unless(Meeting, knows_year_of)
 hidden_unless(MeetingDraft, lambda user, draft: knows_year_of(user, draft.meeting))
 hidden_unless(MeetingMinutes, lambda user, minutes: knows_year_of(user, minutes.meeting))
+hidden_unless(MeetingPlan, lambda user, plan: knows_year_of(user, plan.meeting))

@@ -128,8 +128,8 @@ def _build_current(year: EmulationYear, today: datetime.date) -> None:
     blocs_demo.seed_current_calendar(year, today)
     seed_covenant_issued(year, issued_on=datetime.date(year.year, *COVENANT_ISSUED))
     if year.bloc.slug == HISTORY_SLUG:  # the plan follows Plan 53, which is this bloc's
+        seed_mid_year_review(year, today)  # first: its plan (June) is numbered before the conference's (November)
         conference_demo.seed_current_plan(year, today)
-        seed_mid_year_review(year, today)
     scoring_demo.seed_current(year, today)
     reports_demo.seed_current(year, today)
 

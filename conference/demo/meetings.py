@@ -13,7 +13,7 @@ from blocs.selectors import members_in_year
 from scoring.demo import tiny_pdf
 
 from ..enums import AnswerStatus, MeetingKind, Presenter
-from ..models import Meeting, MeetingComment, MeetingDraft, MeetingMinutes
+from ..models import Meeting, MeetingComment, MeetingDraft, MeetingMinutes, MeetingPlan
 from ..services import meetings as services
 
 HELD = (7, 10)  # 10 July, 8:00
@@ -81,6 +81,21 @@ def seed_mid_year_review(year: EmulationYear, today: datetime.date) -> Meeting |
             comments_close_at=_aware(closes_on, datetime.time(23, 59)),
         ),
         by=leader,
+    )
+    # its plan, issued two weeks before (a plan is optional; this bloc writes one)
+    from core.documents import lifecycle
+
+    plan = lifecycle.save_draft(
+        services.MEETING_PLAN, services.MEETING_PLAN.initial(meeting), expected_version=None, by=leader
+    )
+    # after the launch plan 05/KH of February (registered with the conference plan, conference/demo), before it
+    register = services.MEETING_PLAN.register
+    number = max(6, register.next_number(bloc=year.bloc, year=plan.dated.year, doc_type="KH"))
+    plan = lifecycle.issue(services.MEETING_PLAN, plan, number=number, by=leader)
+    plan_issued = _aware(plan.dated, datetime.time(16, 0))
+    MeetingPlan.objects.filter(pk=plan.pk).update(issued_at=plan_issued)
+    RegisterEntry.objects.filter(bloc=year.bloc, year=plan.dated.year, doc_type="KH", number=plan.number).update(
+        registered_at=plan_issued
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 

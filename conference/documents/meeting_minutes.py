@@ -3,7 +3,7 @@ extraordinary meeting), titled by the meeting's kind, naming the presenter's uni
 
 from django.utils import timezone
 
-from core.documents import Block, Header, OfficialDocument
+from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from ..models import MeetingMinutes
 from ..services.meetings import meeting_title
@@ -67,4 +67,49 @@ def meeting_minutes_document(minutes: MeetingMinutes) -> OfficialDocument:
         signature=chair,
         left_signature=secretary,
         file_stem=f"bien-ban-{meeting.kind.replace('_', '-')}-{bloc.slug}-{year.year}-{meeting.pk}-v{minutes.revision}",
+    )
+
+
+def meeting_plan_document(plan) -> OfficialDocument:
+    """Kế hoạch tổ chức of a meeting (Decree 30): purpose and requirements, the agenda, participants, time and
+    place, and who prepares what."""
+    meeting = plan.meeting
+    year = meeting.year
+    bloc = year.bloc
+    held = timezone.localtime(meeting.held_at)
+    blocks = [
+        Block("section", "I. MỤC ĐÍCH, YÊU CẦU"),
+        Block("heading", "1. Mục đích"),
+        *_narrative(plan.purpose),
+        Block("heading", "2. Yêu cầu"),
+        *_narrative(plan.requirements),
+        Block("section", "II. NỘI DUNG, THÀNH PHẦN, THỜI GIAN VÀ ĐỊA ĐIỂM"),
+        Block("heading", "1. Nội dung"),
+        *_listed(_lines(plan.agenda)),
+        Block("heading", "2. Thành phần"),
+        *_listed(_lines(plan.participants)),
+        Block("heading", "3. Thời gian, địa điểm"),
+        Block(
+            "bullet",
+            f"- **Thời gian:** {clock(held.time())}, ngày **{held:%d/%m/%Y} ({weekday(held.date())})**;",
+        ),
+        Block("bullet", f"- **Địa điểm:** {meeting.place.strip().rstrip('.')}."),
+        Block("section", "III. TỔ CHỨC THỰC HIỆN"),
+        *_listed(_lines(plan.preparations)),
+    ]
+    recipients = [Recipient(line, "") for line in _lines(plan.recipients)]
+    return OfficialDocument(
+        header=Header(
+            parent_body=bloc.province.header_name,
+            issuer=issuer_name(bloc),
+            number=plan.number_text,
+            place=plan.place,
+            date=plan.dated,
+        ),
+        doc_type="KẾ HOẠCH",
+        title_lines=[f"Tổ chức {meeting_title(meeting)}", f"của {bloc.name}"],
+        blocks=blocks,
+        recipients=recipients,
+        signature=Signature(plan.signer_authority, plan.signer_body, plan.signer_position, plan.signer_name),
+        file_stem=f"ke-hoach-{meeting.kind.replace('_', '-')}-{bloc.slug}-{year.year}-{meeting.pk}-v{plan.revision}",
     )

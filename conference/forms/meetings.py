@@ -12,7 +12,7 @@ from blocs.models import Person
 from core.forms import TextLimits
 
 from ..forms.plan import TIME_FORMATS
-from ..models import Meeting, MeetingMinutes
+from ..models import Meeting, MeetingMinutes, MeetingPlan
 from ..services import meetings as services
 from .minutes import MinutesForm
 
@@ -136,3 +136,59 @@ class MeetingMinutesForm(MinutesForm):
             **MinutesForm.Meta.help_texts,
             "proceedings": _("One paragraph a line: what was reported, the discussion, the opinions."),
         }
+
+
+class MeetingPlanForm(TextLimits, forms.ModelForm):
+    """The meeting plan's editor: one item, group or task a line in the lists."""
+
+    dated = forms.DateField(label=_("Date of the document"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MeetingPlan
+        fields = [
+            "place",
+            "dated",
+            "purpose",
+            "requirements",
+            "agenda",
+            "participants",
+            "preparations",
+            "recipients",
+            "signer_authority",
+            "signer_body",
+            "signer_position",
+            "signer_name",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "requirements": forms.Textarea(attrs={"rows": 2}),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+            "participants": forms.Textarea(attrs={"rows": 6}),
+            "preparations": forms.Textarea(attrs={"rows": 5}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "place": _("Place of issue"),
+            "purpose": _("Purpose"),
+            "requirements": _("Requirements"),
+            "agenda": _("Agenda"),
+            "participants": _("Participants"),
+            "preparations": _("Who prepares what"),
+            "recipients": _("Recipients"),
+            "signer_authority": _("Authority line"),
+            "signer_body": _("Signing body"),
+            "signer_position": _("Signer's position"),
+            "signer_name": _("Signer"),
+        }
+        help_texts = {
+            "agenda": _("One item a line."),
+            "participants": _("One group or person a line."),
+            "preparations": _("One task a line, starting with the unit that does it."),
+            "recipients": _("One a line, e.g. “Lưu: VT”."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = self.instance.version
+        self.fields["place"].required = True

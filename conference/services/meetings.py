@@ -30,7 +30,7 @@ from core.permissions import ensure_can
 
 from ..documents.kinds import ConferenceKind
 from ..enums import AnswerStatus, MeetingKind, Presenter
-from ..models import Meeting, MeetingComment, MeetingDraft, MeetingMinutes
+from ..models import Meeting, MeetingComment, MeetingDraft, MeetingMinutes, MeetingPlan
 from .comments import (
     ANSWER_LABELS,
     CLOSED,
@@ -550,3 +550,135 @@ def minutes_issue(*, minutes: MeetingMinutes, number: int | None, by, expected_v
 
 def minutes_save(*, minutes: MeetingMinutes, expected_version: int | None, by) -> MeetingMinutes:
     return lifecycle.save_draft(MEETING_MINUTES, minutes, expected_version=expected_version, by=by)
+
+
+# --- the meeting's plan (optional) ---------------------------------------------------------------------------
+
+
+def initial_plan(meeting: Meeting) -> MeetingPlan:
+    """A plan prefilled from the meeting: dated today (two weeks before it, for a meeting already held),
+    its purpose and agenda by the meeting's kind, the guests and the member units as participants, who prepares
+    what (the presenter's draft and its comment window, the leader unit's venue), the meeting's chair as the
+    signer.
+    Vietnamese whatever the interface language. Nothing is saved."""
+    year = meeting.year
+    bloc, leader = year.bloc, year.leader
+    presenter = presenter_unit(meeting) or leader
+    held = timezone.localtime(meeting.held_at)
+    title = meeting_title(meeting)
+    if meeting.kind == MeetingKind.MID_YEAR:
+        purpose = (
+            f"Đánh giá kết quả công tác thi đua, khen thưởng 6 tháng đầu năm {year.year} của các đơn vị thành viên "
+            f"{bloc.name}; chỉ ra tồn tại, hạn chế và đề ra phương hướng, nhiệm vụ 6 tháng cuối năm."
+        )
+        agenda = [
+            f"{presenter.name} trình bày dự thảo Báo cáo sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm "
+            f"{year.year}, phương hướng, nhiệm vụ 6 tháng cuối năm của Khối.",
+            "Các đại biểu thảo luận, đóng góp ý kiến vào dự thảo Báo cáo.",
+            "Phát biểu của đại diện Ban Thi đua - Khen thưởng tỉnh.",
+            "Kết luận Hội nghị.",
+        ]
+    else:
+        purpose = f"Tổ chức {title[0].lower()}{title[1:]} của {bloc.name}."
+        agenda = [f"{presenter.name} trình bày báo cáo.", "Các đại biểu thảo luận, đóng góp ý kiến.", "Kết luận."]
+    window = meeting_window(meeting)
+    preparations = [
+        f"{presenter.name} xây dựng dự thảo báo cáo, đăng trên hệ thống để các đơn vị thành viên góp ý"
+        + (f" ({window.text.lower()})" if window is not None else "")
+        + "; tiếp thu, hoàn chỉnh báo cáo trình bày tại Hội nghị.",
+        f"{leader.name} chuẩn bị địa điểm, tài liệu, mời đại biểu và lập biên bản Hội nghị.",
+        "Các đơn vị thành viên cử đại diện lãnh đạo và cán bộ làm công tác thi đua, khen thưởng dự Hội nghị; góp ý "
+        "dự thảo báo cáo đúng thời hạn.",
+    ]
+    today = timezone.localdate()
+    dated = today if today <= held.date() else (held - datetime.timedelta(days=14)).date()
+    return MeetingPlan(
+        meeting=meeting,
+        place=bloc.province.name,
+        dated=dated,
+        purpose=purpose,
+        requirements=(
+            "Hội nghị được tổ chức thiết thực, hiệu quả, tiết kiệm; các đơn vị tham dự đầy đủ, đúng thành phần."
+        ),
+        agenda="\n".join(agenda),
+        participants="\n".join(
+            [*(guest_line(g) for g in meeting.guests if g.get("name")), *members_present_lines(meeting)]
+        ),
+        preparations="\n".join(preparations),
+        recipients="\n".join(["Ban Thi đua - Khen thưởng tỉnh", f"Các đơn vị thành viên {bloc.name}", "Lưu: VT"]),
+        signer_authority=f"TRƯỞNG {bloc.name.split(' tỉnh ')[0].upper()}",
+        signer_body=leader.name.upper(),
+        signer_position=(meeting.chair_position or "").split(",")[0].upper(),
+        signer_name=meeting.chair_name,
+    )
+
+
+class MeetingPlanKind(ConferenceKind):
+    """A meeting's plan in the one lifecycle; its scope is the meeting."""
+
+    name = "conference.meeting_plan"
+    slug = "plan"
+    model = MeetingPlan
+    url_prefix = "conference:meeting-plan"
+    page_action = "conference.meeting.view"
+    edit_action = "conference.meeting.minutes.edit"  # the leader unit, which keeps the bloc's register
+    document_action = "conference.meeting.plan.document"
+    doc_type = "KH"
+    load_related = ("meeting__year__bloc__province", "meeting__year__leader", "meeting__year__deputy")
+    required = {
+        "purpose": gettext_lazy("purpose"),
+        "agenda": gettext_lazy("agenda"),
+        "signer_name": gettext_lazy("signer's name"),
+    }
+    clean_exclude = ("number", "issued_by", "updated_by", "meeting")
+    stale_class = StaleMeetingMinutes
+    incomplete = gettext_lazy("The plan is incomplete: %(fields)s. Complete it in the editor.")
+    frozen = gettext_lazy("This plan is issued and cannot be changed in place: create a new version to correct it.")
+    already_issued = gettext_lazy("This plan is already issued.")
+    stale = gettext_lazy("Someone else saved this plan after you opened it; your input is kept below.")
+    stale_issue = gettext_lazy(
+        "The plan was changed after you opened this page; read the preview again before issuing."
+    )
+    not_issued = gettext_lazy("Only an issued plan needs a new version; edit this draft directly.")
+    issued_message = gettext_lazy("The plan was issued as number %(number)s.")
+    reopened_message = gettext_lazy("The plan is a draft again (version %(version)s): correct it and issue it again.")
+    saved_message = gettext_lazy("The draft plan was saved.")
+    preview_title = gettext_lazy("Preview of the plan as it will be printed")
+    preview_defaults = True
+    templates = {"page": "conference/meetings/plan.html", "edit": "conference/meetings/plan_edit.html"}
+
+    def scope(self, record: MeetingPlan) -> Meeting:
+        return record.meeting
+
+    def adopt(self, record: MeetingPlan, meeting: Meeting) -> MeetingPlan:
+        record.meeting = meeting
+        return record
+
+    def in_scope(self, meeting: Meeting):
+        return MeetingPlan.objects.filter(meeting=meeting).select_related("updated_by", "issued_by")
+
+    def initial(self, meeting: Meeting) -> MeetingPlan:
+        return initial_plan(meeting)
+
+    def bloc(self, record: MeetingPlan):
+        return record.meeting.year.bloc
+
+    def register_year(self, record: MeetingPlan) -> int:
+        return record.dated.year
+
+    def register_title(self, record: MeetingPlan) -> str:
+        return f"Kế hoạch tổ chức {meeting_title(record.meeting)}"
+
+    def build(self, record: MeetingPlan):
+        from ..documents.meeting_minutes import meeting_plan_document
+
+        return meeting_plan_document(record)
+
+    def url_args(self, meeting: Meeting) -> tuple:
+        return (meeting.year.bloc.slug, meeting.year.year, meeting.pk)
+
+    def scope_context(self, meeting: Meeting) -> dict:
+        return {"year": meeting.year, "bloc": meeting.year.bloc, "meeting": meeting}
+
+
+MEETING_PLAN = MeetingPlanKind()

@@ -22,4 +22,10 @@ urlpatterns: list = [
     path(M + "minutes/issue/", views.minutes_issue, name="meeting-minutes-issue"),
     path(M + "minutes/new-version/", views.minutes_new_version, name="meeting-minutes-new-version"),
     path(M + "minutes/render/<str:fmt>/", views.minutes_render, name="meeting-minutes-render"),
+    path(M + "plan/", views.plan_detail, name="meeting-plan"),
+    path(M + "plan/edit/", views.plan_edit, name="meeting-plan-edit"),
+    path(M + "plan/preview/", views.plan_preview, name="meeting-plan-preview"),
+    path(M + "plan/issue/", views.plan_issue, name="meeting-plan-issue"),
+    path(M + "plan/new-version/", views.plan_new_version, name="meeting-plan-new-version"),
+    path(M + "plan/render/<str:fmt>/", views.plan_render, name="meeting-plan-render"),
 ]

@@ -22,18 +22,18 @@ from core.permissions import can, ensure_can
 
 from ..enums import AnswerStatus
 from ..forms.comments import AnswerForm, CommentForm, PublishForm
-from ..forms.meetings import MeetingForm, MeetingMinutesForm
+from ..forms.meetings import MeetingForm, MeetingMinutesForm, MeetingPlanForm
 from ..forms.minutes import MinutesIssueForm
 from ..models import Meeting, MeetingComment, MeetingDraft
 from ..services import meetings as services
 from ..services.comments import ANSWER_LABELS
-from ..services.meetings import MEETING_MINUTES
+from ..services.meetings import MEETING_MINUTES, MEETING_PLAN
 
 
 def _meeting_or_404(slug, year, pk) -> Meeting:
     """The meeting of the year at the URL (its rules are asked by each view: 404 to whoever may not know it)."""
     emulation_year = year_or_404(slug, year)
-    meeting = get_object_or_404(Meeting.objects.select_related("minutes"), pk=pk, year=emulation_year)
+    meeting = get_object_or_404(Meeting.objects.select_related("minutes", "plan"), pk=pk, year=emulation_year)
     meeting.year = emulation_year
     return meeting
 
@@ -114,6 +114,10 @@ def _render(request, meeting: Meeting, *, publish_form=None, comment_form=None, 
         minutes = meeting.minutes
     except Meeting.minutes.RelatedObjectDoesNotExist:
         minutes = None
+    try:
+        plan = meeting.plan
+    except Meeting.plan.RelatedObjectDoesNotExist:
+        plan = None
     context = {
         "year": year,
         "bloc": year.bloc,
@@ -132,6 +136,7 @@ def _render(request, meeting: Meeting, *, publish_form=None, comment_form=None, 
         "publish_form": publish_form if may_present else None,
         "comment_form": comment_form if may_comment or (comment_form is not None and comment_form.is_bound) else None,
         "minutes": minutes,
+        "plan": plan,
         "may_write_minutes": can(user, "conference.meeting.minutes.edit", meeting),
     }
     return render(request, "conference/meetings/detail.html", context, status=status)
@@ -283,3 +288,54 @@ def minutes_new_version(request, slug, year, pk):
 @known_format
 def minutes_render(request, slug, year, pk, fmt):
     return documents.rendering_view(request, MEETING_MINUTES, _meeting_or_404(slug, year, pk), fmt=fmt)
+
+
+# --- the plan (optional): the same pages as the minutes' -------------------------------------------------------
+
+
+def _plan_page(request, meeting, plan, *, issue_form=None):
+    context = documents.document_context(
+        request, MEETING_PLAN, meeting, plan, issue_form=issue_form, form_class=MinutesIssueForm
+    )
+    context["title"] = services.meeting_title(meeting)
+    return render(request, MEETING_PLAN.templates["page"], context)
+
+
+@login_required
+def plan_detail(request, slug, year, pk):
+    meeting = _meeting_or_404(slug, year, pk)
+    ensure_can(request.user, MEETING_PLAN.page_action, meeting)
+    return _plan_page(request, meeting, MEETING_PLAN.current(meeting))
+
+
+@xframe_options_sameorigin
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_preview(request, slug, year, pk):
+    return documents.preview_view(request, MEETING_PLAN, _meeting_or_404(slug, year, pk), form_class=MeetingPlanForm)
+
+
+@login_required
+def plan_edit(request, slug, year, pk):
+    return documents.editor_view(request, MEETING_PLAN, _meeting_or_404(slug, year, pk), form_class=MeetingPlanForm)
+
+
+@login_required
+@require_POST
+def plan_issue(request, slug, year, pk):
+    return documents.issue_view(
+        request, MEETING_PLAN, _meeting_or_404(slug, year, pk), form_class=MinutesIssueForm, page=_plan_page
+    )
+
+
+@login_required
+@require_POST
+def plan_new_version(request, slug, year, pk):
+    return documents.new_version_view(request, MEETING_PLAN, _meeting_or_404(slug, year, pk))
+
+
+@login_required
+@require_POST
+@known_format
+def plan_render(request, slug, year, pk, fmt):
+    return documents.rendering_view(request, MEETING_PLAN, _meeting_or_404(slug, year, pk), fmt=fmt)

@@ -334,13 +334,10 @@ def test_url_by_role(world, meeting, draft, client_as, name, role):
 def test_every_meeting_url_is_in_the_table():
     from conference.urls import meetings as meeting_urls
 
-    names = {p.name.removeprefix("") for p in meeting_urls.urlpatterns}
-    documents = {
-        "meeting-minutes-preview",
-        "meeting-minutes-issue",
-        "meeting-minutes-new-version",
-        "meeting-minutes-render",
-    }
+    names = {p.name for p in meeting_urls.urlpatterns}
+    # the documents' shared pages (core/documents/views.py, tested there), and the plan's (test_the_plan_page_by_role)
+    documents = {f"meeting-{kind}-{use}" for kind in ("minutes", "plan") for use in ("preview", "issue", "new-version")}
+    documents |= {"meeting-minutes-render", "meeting-plan-render", "meeting-plan", "meeting-plan-edit"}
     assert names - documents == set(URL_NAMES)
 
 
@@ -419,3 +416,43 @@ def test_the_year_calendar_and_the_home_show_the_meeting_as_an_event(world, meet
     assert item.url.endswith(f"/meetings/#deadline-{meeting.deadline_id}")
     page = client_as(world.member).get(reverse("conference:meetings", args=(world.bloc.slug, 2020)))
     assert f'id="deadline-{meeting.deadline_id}"' in page.content.decode()
+
+
+# --- the plan (optional) ----------------------------------------------------------------------------------------
+
+
+def test_the_leader_writes_and_issues_an_optional_plan_numbered_in_the_register_of_plans(world, meeting):
+    from conference.services.meetings import MEETING_PLAN
+
+    plan = MEETING_PLAN.initial(meeting)
+    assert "6 tháng đầu năm 2020" in plan.purpose
+    assert f"{world.deputy_unit.name} trình bày dự thảo Báo cáo sơ kết" in plan.agenda
+    assert "Đồng chí Lê Thị Khách" in plan.participants and world.member_unit.name in plan.participants
+    assert plan.signer_name == "Nguyễn Văn Chủ"
+    from core.documents import lifecycle
+
+    with pytest.raises(PermissionDenied):
+        lifecycle.save_draft(MEETING_PLAN, plan, expected_version=None, by=world.deputy)
+    plan = lifecycle.save_draft(MEETING_PLAN, plan, expected_version=None, by=world.leader)
+    issued = lifecycle.issue(MEETING_PLAN, plan, number=None, by=world.leader)
+    assert issued.number_text == f"01/KH-{world.bloc.code}"
+    document = MEETING_PLAN.build(MEETING_PLAN.load(str(issued.pk)))
+    assert document.doc_type == "KẾ HOẠCH"
+    assert document.title_lines[0] == "Tổ chức Hội nghị sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2020"
+    text = "\n".join(block.text for block in document.blocks)
+    assert "ngày **11/07/2020 (Thứ bảy)**" in text and "Hội trường Sở Tư pháp" in text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_plan_page_by_role(world, meeting, client_as, role):
+    path = reverse("conference:meeting-plan", args=(world.bloc.slug, 2020, meeting.pk))
+    edit = reverse("conference:meeting-plan-edit", args=(world.bloc.slug, 2020, meeting.pk))
+    client = client_as(world.user(role))
+    page, editor = client.get(path), client.get(edit)
+    if role == "anonymous":
+        assert (page.status_code, editor.status_code) == (302, 302)
+    elif role in KNOWERS:
+        assert page.status_code == 200
+        assert editor.status_code == (200 if role == "leader" else 403)
+    else:
+        assert (page.status_code, editor.status_code) == (404, 404)

@@ -152,7 +152,8 @@ def test_the_current_year_has_its_issued_plan_and_its_calendar_follows_it(demo_d
     plan = ConferencePlan.objects.get(year=year)
     calendar = {d.kind: d for d in year.deadlines.filter(audience=Audience.MEMBERS)}
 
-    assert plan.is_issued and plan.number_text == "06/KH-KTĐNC"  # after the launch plan 05/KH of February
+    # after the launch plan 05/KH of February and the mid-year review's plan 06/KH of June
+    assert plan.is_issued and plan.number_text == "07/KH-KTĐNC"
     assert plan.issued_on == datetime.date(2026, 11, 5) == local(plan.issued_at).date()
     assert plan.conference_date == local(calendar[DeadlineKind.CONFERENCE].due_at).date()
     assert plan.signer_body == "BỘ CHỈ HUY QUÂN SỰ TỈNH TUYÊN QUANG"
@@ -180,6 +181,8 @@ def test_the_current_year_has_its_mid_year_review_done_with_the_deputy_presentin
     assert minutes.number_text.endswith("/BB-KTĐNC")
     assert year.deputy.name in minutes.proceedings
     assert minutes.chair_name and minutes.chair_name != minutes.secretary_name
+    plan = meeting.plan
+    assert plan.is_issued and plan.number_text == "06/KH-KTĐNC" and plan.dated == datetime.date(2026, 6, 26)
 
 
 # --- the history --------------------------------------------------------------------------------------------------
