@@ -46,7 +46,8 @@ URLS = {
         "post",
         lambda s: {},
         lambda s: {"people": [s.member.person.pk]},
-        statuses(ok=BOARD),
+        # the officer is of a province they may not know exists: 404, as for nobody
+        statuses(ok=BOARD, other_board=404, admin=404),
     ),
     "accounts:person": ("get", OFFICER, None, statuses(ok=BOARD, other_board=404, admin=404)),
     "accounts:person-edit": ("get", OFFICER, None, statuses(ok=BOARD, other_board=404, admin=404)),

@@ -70,7 +70,7 @@ def badges(response) -> dict[str, str | None]:
             "member",
             [
                 ("START", START),
-                ("DURING", ["scoring:my-sheet", "reports:submissions"]),
+                ("DURING", ["scoring:my-sheet", "reports:submissions", "conference:meetings"]),
                 ("END", END_FOR_MEMBERS),
             ],
         ),
@@ -78,7 +78,7 @@ def badges(response) -> dict[str, str | None]:
             "deputy",  # reviews the leader's sheet, so sees the sheets and the ranking
             [
                 ("START", START),
-                ("DURING", ["scoring:my-sheet", "reports:submissions", "scoring:review-list"]),
+                ("DURING", ["scoring:my-sheet", "reports:submissions", "scoring:review-list", "conference:meetings"]),
                 ("END", ["conference:plan", "conference:delegates", "scoring:ranking", *END_FOR_MEMBERS[2:]]),
             ],
         ),
@@ -94,6 +94,7 @@ def badges(response) -> dict[str, str | None]:
                         "reports:submissions",
                         "scoring:review-list",
                         "reports:submission-matrix",
+                        "conference:meetings",
                         "reports:reminders",
                     ],
                 ),
@@ -110,6 +111,7 @@ def badges(response) -> dict[str, str | None]:
                         "dashboards:leader-dashboard",
                         "scoring:review-list",
                         "reports:submission-matrix",
+                        "conference:meetings",
                         "reports:reminders",
                     ],
                 ),
