@@ -7,7 +7,7 @@ from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from ..models import MeetingMinutes
 from ..services.meetings import meeting_title
-from .minutes import _after, _lines, _listed, _narrative, clock, signatures
+from .minutes import _after, _lines, _listed, _narrative, clock, minutes_recipients, signatures
 from .plan import issuer_name, weekday
 
 
@@ -60,12 +60,14 @@ def meeting_minutes_document(minutes: MeetingMinutes) -> OfficialDocument:
             number=minutes.number_text,
             place=bloc.province.name,
             date=held.date(),
+            dated_line=False,  # Mẫu 1.9: the minutes say when and where in their first paragraph
         ),
         doc_type="BIÊN BẢN",
         title_lines=title_lines(minutes),
         blocks=blocks,
         signature=chair,
         left_signature=secretary,
+        recipients=minutes_recipients(bloc),
         file_stem=f"bien-ban-{meeting.kind.replace('_', '-')}-{bloc.slug}-{year.year}-{meeting.pk}-v{minutes.revision}",
     )
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from awards.enums import BallotKind, BallotMethod, CandidateRole, Outcome
 from awards.models import Ballot
 from awards.selectors import denominator_count
-from core.documents import Block, Header, OfficialDocument, Signature
+from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from ..documents.plan import issuer_name, weekday
 from ..models import ConferenceMinutes
@@ -135,6 +135,15 @@ def _ranking_blocks(rows) -> list[Block]:
     return _listed(lines)
 
 
+def minutes_recipients(bloc) -> list[Recipient]:
+    """Nơi nhận of a biên bản (Mẫu 1.9): the province's board, the member units, and the file copy."""
+    return [
+        Recipient("Ban Thi đua - Khen thưởng tỉnh"),
+        Recipient(f"Các đơn vị thành viên {bloc.name}"),
+        Recipient("Lưu: VT, Hồ sơ"),
+    ]
+
+
 def signatures(minutes: ConferenceMinutes) -> tuple[Signature, Signature]:
     """(the secretary's, the chair's): THƯ KÝ on the left, CHỦ TRÌ HỘI NGHỊ on the right."""
     return (
@@ -222,12 +231,14 @@ def minutes_document(minutes: ConferenceMinutes) -> OfficialDocument:
             number=minutes.number_text,
             place=bloc.province.name,
             date=held.date(),
+            dated_line=False,  # Mẫu 1.9: the minutes say when and where in their first paragraph
         ),
         doc_type="BIÊN BẢN",
         title_lines=title_lines(year),
         blocks=blocks,
         signature=chair,
         left_signature=secretary,
+        recipients=minutes_recipients(bloc),
         file_stem=f"bien-ban-hoi-nghi-{bloc.slug}-{year.year}-v{minutes.revision}",
     )
 

@@ -37,18 +37,23 @@ def issuer_name(bloc) -> str:
     return bloc.issuer_name
 
 
+def legal_basis_blocks(bases: list[str]) -> list[Block]:
+    """Each legal basis on its own line, "Căn cứ …", in italics, ending with ";" and the last with "."
+    (Decree 30, Appendix I, II.6.a). A basis typed with emphasis of its own keeps only the text."""
+    texts = [" ".join(b.replace("*", "").split()).rstrip(";,.") for b in bases if b and b.strip()]
+    texts = [t if t.lower().startswith("căn cứ") else f"Căn cứ {t}" for t in texts]
+    return [Block("legal_basis", t + ("." if i == len(texts) - 1 else ";")) for i, t in enumerate(texts)]
+
+
 def plan_document(plan: ConferencePlan) -> OfficialDocument:
     year = plan.year
     bloc = year.bloc
     members = list(members_in_year(bloc=bloc, year=year.year))
     tasks = list(plan.tasks.all())
     blocks: list[Block] = []
-    bases = "; ".join(b.strip() for b in plan.legal_bases if b.strip())
-    if bases:
-        preamble = f"Căn cứ {bases}"
-        if plan.preamble_closing:
-            preamble += f", {plan.preamble_closing.strip()}"
-        blocks.append(Block("paragraph", preamble))
+    blocks += legal_basis_blocks(plan.legal_bases)
+    if plan.preamble_closing.strip():
+        blocks.append(Block("paragraph", plan.preamble_closing.strip()))
     blocks += [
         Block("section", "I. MỤC ĐÍCH, YÊU CẦU"),
         Block("heading", "1. Mục đích"),

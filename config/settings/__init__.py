@@ -204,6 +204,10 @@ INSPECT_MEMORY_MB = env.int("INSPECT_MEMORY_MB", default=512)
 INSPECT_SECONDS = env.int("INSPECT_SECONDS", default=10)
 INSPECT_INFLATED_MB = env.int("INSPECT_INFLATED_MB", default=200)
 PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=500)
+# The font of the official documents: empty for the bundled serif (Liberation Serif, the metrics of Times New Roman:
+# the same output on every machine); a deployment may name an installed font, e.g. "Times New Roman", which the PDF
+# then embeds (the bundled serif stays the fallback for any glyph it lacks).
+DOCUMENT_FONT = env.str("DOCUMENT_FONT", default="")
 # The summary written in the browser: its "measure" renders a PDF synchronously, so a user may ask for it at most
 # this many times a minute, one at a time, and a body longer than this many characters is not rendered.
 SUMMARY_MEASURE_PER_MINUTE = env.int("SUMMARY_MEASURE_PER_MINUTE", default=6)

@@ -19,6 +19,8 @@ class Header:
     place: str
     date: datetime.date
     issuer_lines: tuple[str, ...] = ()  # further lines of the issuing body, if it has two
+    # Mẫu 1.9 (biên bản) has no place-and-date line under the motto: the minutes say when and where in their text.
+    dated_line: bool = True
 
     @property
     def place_and_date(self) -> str:
@@ -32,7 +34,8 @@ INLINE = re.compile(r"(\*\*.+?\*\*|\*.+?\*)")
 @dataclass(frozen=True)
 class Block:
     """A piece of the body. kinds: "section" (I. MỤC ĐÍCH…), "heading" (1. Mục đích), "subheading" (a. …),
-    "paragraph", "bullet" (a line starting with "- "), "line" (unindented, e.g. "Tổng số: 23 người"),
+    "paragraph", "legal_basis" (a "Căn cứ …" line of the preamble: italic, Appendix I II.6.a), "bullet" (a line
+    starting with "- "), "line" (unindented, e.g. "Tổng số: 23 người"),
     "center" (a centred line, e.g. "Kính gửi: …" under a submission's title) and "table" (a ruled table:
     `rows`, the first of them the header; `align` one letter per column, l/c/r, left by default; `widths`
     relative column widths, optional: without them the PDF sizes columns by their content and the DOCX by

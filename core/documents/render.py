@@ -87,13 +87,23 @@ _made: "weakref.WeakSet[_PdfStyle]" = weakref.WeakSet()
 
 @dataclass(eq=False)  # by identity: kept in a WeakSet
 class _PdfStyle:
-    key: tuple  # (process id, path, mtime, size) of official.css when it was parsed
+    key: tuple  # (process id, path, mtime, size) of official.css when it was parsed, and the font setting
     made_at: float
     font_config: Any
     stylesheet: Any
+    font_sheet: Any = None  # DOCUMENT_FONT's override, if one is set
+
+
+def font_override_css(font: str) -> str:
+    """The stylesheet that puts DOCUMENT_FONT (a font installed on the machine, e.g. "Times New Roman") before the
+    bundled serif, which stays as the fallback for any glyph it lacks."""
+    name = font.replace("\\", "").replace('"', "")
+    family = f'"{name}", "DocSerif"'
+    return f"body {{ font-family: {family}; }} @page {{ @top-center {{ font-family: {family}; }} }}"
 
 
 def _pdf_style() -> _PdfStyle:
+    from django.conf import settings
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -101,7 +111,8 @@ def _pdf_style() -> _PdfStyle:
     if not path:
         raise ValueError("No such document resource: 'official.css'")
     stat = os.stat(path)
-    key = (os.getpid(), path, stat.st_mtime_ns, stat.st_size)
+    font = getattr(settings, "DOCUMENT_FONT", "") or ""
+    key = (os.getpid(), path, stat.st_mtime_ns, stat.st_size, font)
     style = getattr(_reusable, "style", None)
     if (
         style is None
@@ -111,7 +122,8 @@ def _pdf_style() -> _PdfStyle:
     ):
         font_config = FontConfiguration()
         stylesheet = CSS(url=DOC_ORIGIN + "official.css", url_fetcher=_fetcher(), font_config=font_config)
-        style = _reusable.style = _PdfStyle(key, time.monotonic(), font_config, stylesheet)
+        font_sheet = CSS(string=font_override_css(font), font_config=font_config) if font else None
+        style = _reusable.style = _PdfStyle(key, time.monotonic(), font_config, stylesheet, font_sheet)
         _made.add(style)
     return style
 
@@ -121,12 +133,13 @@ def _release_pdf_styles() -> None:
     """Let Pango's objects go at exit, while its libraries are still loaded: left in a thread's locals until the
     interpreter's last teardown, the font map's g_object_unref can crash the exiting process."""
     for style in list(_made):
-        style.font_config = style.stylesheet = None
+        style.font_config = style.stylesheet = style.font_sheet = None
     gc.collect()
 
 
 def render_pdf(document: OfficialDocument) -> bytes:
-    """A4 PDF in the Decree 30 layout with the bundled serif font (every glyph embedded): the HTML of
+    """A4 PDF in the Decree 30 layout with the bundled serif font, or DOCUMENT_FONT where a deployment names an
+    installed one (every glyph embedded): the HTML of
     render_html(for_pdf=True) with official.css given already parsed (see _pdf_style) instead of linked. Given
     so, WeasyPrint cascades it as a user stylesheet rather than an author one: the same result, as the document
     has no other style (no <style>, no style attributes) and WeasyPrint's own has no !important rule."""
@@ -134,7 +147,8 @@ def render_pdf(document: OfficialDocument) -> bytes:
 
     style = _pdf_style()
     html = HTML(string=_html(document, None), base_url=DOC_ORIGIN, url_fetcher=_fetcher())
-    return html.write_pdf(font_config=style.font_config, stylesheets=[style.stylesheet])
+    sheets = [style.stylesheet] + ([style.font_sheet] if style.font_sheet is not None else [])
+    return html.write_pdf(font_config=style.font_config, stylesheets=sheets)
 
 
 def render_docx(document: OfficialDocument) -> bytes:

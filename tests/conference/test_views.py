@@ -191,6 +191,7 @@ def test_every_conference_url_name_has_a_permission_row():
         f"conference:{p.name}"
         for module in (
             conference.urls.comments,
+            conference.urls.meetings,  # tests/conference/test_meetings.py
             conference.urls.minutes,
             conference.urls.summary,
         )
