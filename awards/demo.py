@@ -1,7 +1,8 @@
 """Demo data of the awards app: the 2020 conference of the internal-affairs bloc voted (05/11/2020), with a
 tie for the Certificates of Merit settled by a run-off, Công an tỉnh confirmed as 2021's leader (which opens
-2021), the proposals' dossiers sent and the province's decisions on three of the four. Every recorded time is the
-event's own (the conference's, the dossier's, the decision's), not the day the demo is built."""
+2021), the vote count's committee and secretary written on its minutes, the proposals' dossiers sent and the
+province's decisions on three of the four. Every recorded time is the event's own (the conference's, the
+dossier's, the decision's), not the day the demo is built."""
 
 import datetime
 
@@ -10,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from blocs.models import EmulationYear, LeaderTerm, Person, Unit
+from core.documents import lifecycle
 
 from . import services
 from .enums import BallotMethod, BallotStatus
 from .models import Ballot, DossierFile, Proposal
+from .services.documents import VOTE_COUNT_MINUTES
 
 EVERYONE = ["TTr", "CAT", "TA", "VKS", "STP", "CTHADS", "BCHQS", "BNCTU"]
 
@@ -49,6 +52,11 @@ DECISIONS = {
     ("merit", "TTr"): (True, "2157/QĐ-UBND", datetime.date(2021, 1, 20)),
     ("merit", "VKS"): (True, "2157/QĐ-UBND", datetime.date(2021, 1, 20)),
 }
+
+
+# The vote-counting committee the conference elected, and the secretary (the conference minutes' own): the officers
+# of these units (unit code -> role).
+COUNTING_COMMITTEE = [("CAT", "chair"), ("TA", "member"), ("STP", "member"), ("TTr", "secretary")]
 
 
 def _at(hour: int, minute: int) -> datetime.datetime:
@@ -121,6 +129,13 @@ def seed() -> None:
         note="Hội nghị bầu, xác nhận ngày " + timezone.localdate(election.closed_at).strftime("%d/%m/%Y"),
     )
     assert not year.ballots.exclude(status=BallotStatus.PUBLISHED).exists()
+    # The minutes of the vote count: the committee and the secretary written in their editor (left in draft).
+    minutes = VOTE_COUNT_MINUTES.current(year)
+    minutes.counting_people = [
+        {"name": _officer(units[code]).full_name, "unit": units[code].name, "role": role}
+        for code, role in COUNTING_COMMITTEE
+    ]
+    lifecycle.save_draft(VOTE_COUNT_MINUTES, minutes, expected_version=None, by=leader)
 
     for proposal in Proposal.objects.filter(award_kind__year=year).select_related("award_kind", "unit"):
         services.dossier_upload(

@@ -11,15 +11,15 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db.models import Q
+from django.apps import apps
 from django.utils import timezone
 
 from blocs.enums import DeadlineKind
-from blocs.models import Bloc, CovenantRegistration, Deadline, EmulationYear
+from blocs.models import Bloc, CovenantRegistration, Deadline, EmulationYear, Person
 from core.documents import Block, Header, OfficialDocument, Recipient, Signature
 
 from .enums import BallotKind, BallotMethod, BallotStatus, CandidateRole, Outcome
-from .models import AwardKind, Ballot, BallotCandidate, Proposal
+from .models import AwardKind, Ballot, BallotCandidate, BallotVoter, Proposal
 from .selectors import ballots_for_year, denominator_count, legal_bases_for, threshold_votes, turnout
 
 DOTS = "……………………"
@@ -44,13 +44,16 @@ def bloc_title(bloc: Bloc) -> str:
     return bloc.name[: -len(suffix)] if bloc.name.endswith(suffix) else bloc.name
 
 
-def _header(bloc: Bloc, doc_type: str, day: datetime.date, number: int | None = None) -> Header:
+def _header(
+    bloc: Bloc, doc_type: str, day: datetime.date, number: int | None = None, *, dated_line: bool = True
+) -> Header:
     return Header(
         parent_body=bloc.province.header_name,
         issuer=bloc.issuer_name,
         number=f"{f'{number:02d}' if number else BLANK_NUMBER}/{doc_type}-{bloc.code}",
         place=bloc.province.name,
         date=day,
+        dated_line=dated_line,
     )
 
 
@@ -108,6 +111,109 @@ def venue_of(deadline: Deadline | None) -> str:
     text = " ".join(deadline.description.split())
     match = VENUE.match(text)
     return (match.group("venue") if match else text).strip().rstrip(".")
+
+
+# --- the people of the vote count: the counting committee and the secretary ------------------------------
+
+# The roles a person has in the minutes (VoteCountMinutes.counting_people), as the document and its editor write them.
+COUNTING_ROLES = {"chair": "Trưởng ban", "member": "Thành viên", "secretary": "Thư ký"}
+
+
+def conference_minutes_of(year: EmulationYear):
+    """The year's conference minutes (conference.ConferenceMinutes), or None (read through the app registry: the
+    conference app reads the awards, not the other way round)."""
+    return apps.get_model("conference", "ConferenceMinutes").objects.filter(year=year).first()
+
+
+def _officer_names(units) -> dict[int, list[str]]:
+    """The names of the active officers of `units`, by unit id, in the order they were recorded (one query)."""
+    names: dict[int, list[str]] = {u.pk: [] for u in units}
+    people = Person.objects.filter(unit__in=list(units), user__is_active=True).select_related("user").order_by("pk")
+    for person in people:
+        if person.user.full_name.strip():
+            names[person.unit_id].append(person.user.full_name.strip())
+    return names
+
+
+def default_counting_people(year: EmulationYear) -> list[dict]:
+    """The committee and the secretary a new minutes page suggests, from the year's leader unit and its officers:
+    the leader unit's first officer chairs the committee; an officer of the deputy unit is its member; the secretary
+    is the one of the year's conference minutes (they are written at the same meeting), else the leader unit's next
+    officer, else a name left blank (the editor asks for it; printed as a dotted line). Two queries."""
+    leader = year.leader
+    deputy = year.deputy if year.deputy_id else None
+    officers = _officer_names([u for u in (leader, deputy) if u is not None])
+    chair = next(iter(officers[leader.pk]), "")
+    conference = conference_minutes_of(year)
+    secretary = conference.secretary_name.strip() if conference is not None else ""
+    if not secretary or secretary == chair:
+        secretary = next(iter(officers[leader.pk][1:]), "")
+    people = [{"name": chair, "unit": leader.name, "role": "chair"}]
+    if deputy is not None:
+        people += [{"name": name, "unit": deputy.name, "role": "member"} for name in officers[deputy.pk][:1]]
+    people.append({"name": secretary, "unit": leader.name, "role": "secretary"})
+    return people
+
+
+def counting_people(year: EmulationYear, record=None) -> list[dict]:
+    """Who the minutes name: those recorded on them; none recorded, the defaults while they are a draft, and blanks
+    to write in by hand on minutes issued before they could be recorded (an issued text does not change)."""
+    if record is not None and record.counting_people:
+        return list(record.counting_people)
+    if record is not None and record.is_issued:
+        return [
+            {"name": "", "unit": "", "role": "chair"},
+            {"name": "", "unit": "", "role": "member"},
+            {"name": "", "unit": "", "role": "member"},
+            {"name": "", "unit": "", "role": "secretary"},
+        ]
+    return default_counting_people(year)
+
+
+def _person_text(person: dict) -> str:
+    return f"Ông (bà) {person.get('name') or DOTS}, đơn vị {person.get('unit') or DOTS}"
+
+
+def _committee_blocks(people: list[dict]) -> list[Block]:
+    """Section I: the committee, its chair first, numbered, the last line ending with "."; then the secretary."""
+    committee = [p for p in people if p.get("role") == "chair"] + [p for p in people if p.get("role") == "member"]
+    secretaries = [p for p in people if p.get("role") == "secretary"]
+    blocks = [Block("paragraph", "Hội nghị đã thống nhất bầu Ban kiểm phiếu gồm các ông (bà) có tên sau:")]
+    for i, person in enumerate(committee, start=1):
+        end = "." if i == len(committee) else ";"
+        blocks.append(Block("line", f"{i}. {_person_text(person)} - {COUNTING_ROLES[person['role']]}{end}"))
+    for person in secretaries:
+        blocks.append(Block("line", f"Thư ký: {_person_text(person)}."))
+    return blocks
+
+
+def _signer_name(people: list[dict], role: str) -> str:
+    return next((p["name"] for p in people if p.get("role") == role and p.get("name")), "") or DOTS
+
+
+def present_units(ballots: list[Ballot]) -> list[str]:
+    """The member units present at any of the ballots (their turnout registers), by name (one query)."""
+    if not ballots:
+        return []
+    names = (
+        BallotVoter.objects.filter(ballot__in=ballots, present=True)
+        .values_list("unit__name", flat=True)
+        .order_by("unit__name")
+        .distinct()
+    )
+    return list(names)
+
+
+def _participants_block(ballots: list[Ballot]) -> Block | None:
+    units = present_units(ballots)
+    if not units:
+        return None
+    members = max((b.member_count or 0 for b in ballots), default=0) or len(units)
+    return Block(
+        "paragraph",
+        f"Thành phần: đại diện lãnh đạo {two_digits(len(units))}/{two_digits(members)} đơn vị thành viên của Khối "
+        f"có mặt: {'; '.join(units)}.",
+    )
 
 
 # --- the vote-count minutes ------------------------------------------------------------------------------
@@ -346,15 +452,13 @@ def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
         what = election
     day = record.dated if record is not None and record.dated else minutes_day(year, ballots)
 
+    people = counting_people(year, record)
     blocks = [Block("paragraph", _meeting_line(year, deadline, what))]
-    blocks += [
-        Block("section", "I. BAN KIỂM PHIẾU"),
-        Block("paragraph", "Hội nghị đã thống nhất bầu Ban kiểm phiếu gồm các ông (bà) có tên sau:"),
-        Block("line", f"1. Ông (bà) {DOTS}, đơn vị {DOTS} - Trưởng ban;"),
-        Block("line", f"2. Ông (bà) {DOTS}, đơn vị {DOTS} - Thành viên;"),
-        Block("line", f"3. Ông (bà) {DOTS}, đơn vị {DOTS} - Thành viên."),
-        Block("line", f"Thư ký: Ông (bà) {DOTS}, đơn vị {DOTS}."),
-    ]
+    participants = _participants_block(ballots)
+    if participants is not None:
+        blocks.append(participants)
+    blocks.append(Block("section", "I. BAN KIỂM PHIẾU"))
+    blocks += _committee_blocks(people)
     rule_sets = {tuple(_rule_lines(b)) for b in ballots}
     rules_each = len(rule_sets) > 1
     blocks.append(Block("section", "II. NGUYÊN TẮC BỎ PHIẾU"))
@@ -383,12 +487,14 @@ def minutes_document(year: EmulationYear, record=None) -> OfficialDocument:
         )
     )
     return OfficialDocument(
-        header=_header(bloc, "BB", day, record.number if record is not None else None),
+        # Mẫu 1.9: no place-and-date line, the minutes say when and where in their first paragraph.
+        header=_header(bloc, "BB", day, record.number if record is not None else None, dated_line=False),
         doc_type="BIÊN BẢN KIỂM PHIẾU",
         title_lines=title_lines,
         blocks=blocks,
-        signature=Signature("TRƯỞNG BAN KIỂM PHIẾU", "", "", ""),
-        left_signature=Signature("THƯ KÝ", "", "", ""),
+        recipients=[Recipient("Lưu: VT, Hồ sơ")],
+        signature=Signature("TRƯỞNG BAN KIỂM PHIẾU", "", "", _signer_name(people, "chair")),
+        left_signature=Signature("THƯ KÝ", "", "", _signer_name(people, "secretary")),
         file_stem=f"bien-ban-kiem-phieu-{bloc.slug}-{year.year}-v{record.revision if record is not None else 1}",
     )
 
@@ -418,18 +524,48 @@ def _regulation_basis(bloc: Bloc) -> str:
     return text + ";"
 
 
-def leader_signatory(year: EmulationYear) -> str:
-    """The head of the leader unit, from its covenant registration of this year or the next (the most recent
-    one that names a signatory), or "" when none does."""
-    registration = (
-        CovenantRegistration.objects.filter(
-            Q(year=year) | Q(year__bloc=year.bloc, year__year=year.year + 1), unit=year.leader
-        )
-        .exclude(signatory_name="")
-        .order_by("-year__year")
-        .first()
-    )
-    return registration.signatory_name if registration else ""
+TRUONG_KHOI = re.compile(r",?\s*Trưởng [Kk]hối\b.*$", re.S)
+
+
+def _position_line(position: str) -> str:
+    """The signer's own office, upper case, under "TRƯỞNG KHỐI": "Chánh Thanh tra tỉnh, Trưởng Khối thi đua Nội
+    chính năm 2020" → "CHÁNH THANH TRA TỈNH" (the bloc's part is already the line above)."""
+    return TRUONG_KHOI.sub("", " ".join(position.split())).strip(" ,;.").upper()
+
+
+def letter_signer(year: EmulationYear) -> tuple[str, str]:
+    """(name, position) of the leader unit's head who signs for the bloc, from that year's records only, as the
+    year's other documents name them: the chair of its conference minutes (the same day's minutes and report),
+    else the signer of its conference plan (what those minutes default their chair to), else the leader unit's
+    covenant registration of that year; ("", "") when none names anyone. Never another year's: a unit's head
+    changes."""
+    minutes = conference_minutes_of(year)
+    if minutes is not None and minutes.chair_name.strip():
+        return minutes.chair_name.strip(), minutes.chair_position.strip()
+    plan = year.plans.order_by("-version").first()
+    if plan is not None and plan.signer_name.strip():
+        return plan.signer_name.strip(), plan.signer_position.strip()
+    registration = CovenantRegistration.objects.filter(year=year, unit=year.leader).exclude(signatory_name="").first()
+    if registration is not None:
+        return registration.signatory_name.strip(), registration.signatory_position.strip()
+    return "", ""
+
+
+def letter_signature(proposal: Proposal, record=None) -> Signature:
+    """TM. the bloc, TRƯỞNG KHỐI, the signer's office and name: those the letter was issued with, else the year's
+    (`letter_signer`); a dotted line for a name nobody recorded."""
+    bloc = proposal.award_kind.year.bloc
+    if record is not None and record.is_issued and record.signer_name:
+        name, position = record.signer_name, record.signer_position
+    else:
+        name, position = letter_signer(proposal.award_kind.year)
+    return Signature(f"TM. {bloc.issuer_name}", "TRƯỞNG KHỐI", _position_line(position), name or DOTS)
+
+
+def _legal_basis_blocks(lines: list[str]) -> list[Block]:
+    """Each "Căn cứ …" line of the preamble in italics (Appendix I II.6.a), ending with ";", the last with "."."""
+    texts = [line.strip().rstrip(";,. ") for line in lines if line.strip()]
+    return [Block("legal_basis", text + ("." if i == len(texts) - 1 else ";")) for i, text in enumerate(texts)]
 
 
 def submission_day(proposal: Proposal) -> datetime.date:
@@ -458,24 +594,22 @@ def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
     day = letter_day(proposal, record)
     meeting = timezone.localdate(deadline.due_at) if deadline else timezone.localdate(ballot.closed_at or day)
     council = f"Hội đồng Thi đua - Khen thưởng tỉnh {province}"
-    blocks = [
-        Block("center", f"Kính gửi: {council}"),
-        Block("center", "(qua Ban Thi đua - Khen thưởng, Sở Nội vụ)"),
-        *[Block("paragraph", line) for line in letter_legal_bases(proposal, day, record)],
-    ]
+    bases = list(letter_legal_bases(proposal, day, record))
     regulation = _regulation_basis(bloc)
     if regulation:
-        blocks.append(Block("paragraph", regulation))
+        bases.append(regulation)
     conference = (
         deadline.title if deadline else ""
     ) or f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {year.year}"
-    blocks.append(
-        Block(
-            "paragraph",
-            f"Căn cứ kết quả chấm điểm, xếp hạng thi đua năm {year.year} của Khối và kết quả bình xét, suy tôn "
-            f"bằng phiếu kín tại {conference} ngày {meeting:%d/%m/%Y},",
-        )
+    bases.append(
+        f"Căn cứ kết quả chấm điểm, xếp hạng thi đua năm {year.year} của Khối và kết quả bình xét, suy tôn "
+        f"bằng phiếu kín tại {conference} ngày {meeting:%d/%m/%Y}"
     )
+    blocks = [
+        Block("center", f"Kính gửi: {council}"),
+        Block("center", "(qua Ban Thi đua - Khen thưởng, Sở Nội vụ)"),
+        *_legal_basis_blocks(bases),
+    ]
     blocks.append(
         Block(
             "paragraph",
@@ -512,7 +646,7 @@ def submission_document(proposal: Proposal, record=None) -> OfficialDocument:
         title_lines=[f"Về việc đề nghị tặng {kind.name} năm {year.year}"],
         blocks=blocks,
         recipients=[Recipient("Như trên"), Recipient(unit.name), Recipient(f"Lưu: VT, {year.leader.code}")],
-        signature=Signature(f"TM. {bloc.issuer_name}", "", "TRƯỞNG KHỐI", leader_signatory(year) or DOTS),
+        signature=letter_signature(proposal, record),
         file_stem=f"to-trinh-{bloc.slug}-{year.year}-{kind.code}-{unit.code}"
         + (f"-v{record.revision}" if record is not None else ""),
     )

@@ -399,6 +399,13 @@ class VoteCountMinutes(IssuedRecord):
     )
     # Set when issued (the issue form's date); before that the minutes are dated the conference's day.
     dated = models.DateField(_("date of the document"), null=True, blank=True)
+    # The vote-counting committee and the minutes' secretary, as the conference chose them, in the order printed:
+    # [{"name": "Nguyễn Thị Thu Hà", "unit": "Thanh tra tỉnh Tuyên Quang", "role": "chair"}], role one of
+    # COUNTING_ROLES (one chair, who signs as TRƯỞNG BAN KIỂM PHIẾU, one secretary, who signs as THƯ KÝ, any members).
+    # One list for the whole year's minutes: the conference elects one committee that counts all its ballots.
+    # Empty on a draft: the defaults (awards.documents.default_counting_people); on minutes issued before it
+    # existed: blanks to write in by hand.
+    counting_people = models.JSONField(_("vote-counting committee and secretary"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("vote-count minutes")
@@ -424,6 +431,10 @@ class SubmissionLetter(IssuedRecord):
     # bases in force then, so that the issued letter keeps citing them whatever its year's settings say later.
     dated = models.DateField(_("date of the document"), null=True, blank=True)
     legal_bases = models.JSONField(_("legal bases"), default=list, blank=True)
+    # Who signs for the bloc, set when issued from the year's records (awards.documents.letter_signer: the chair of
+    # the year's conference minutes, else its plan's signer), so the issued letter keeps naming them.
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("submission letter")

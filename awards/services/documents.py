@@ -1,10 +1,12 @@
 """The awards app's official documents as kinds of the one lifecycle (core/documents/lifecycle.py): the year's
 vote-count minutes (Biên bản kiểm phiếu, register BB) and each proposal's submission letter (Tờ trình, register
-TTr). Their text is built from the ballots (awards/documents.py), so they have no editor: the leader unit reads the
-preview and issues them with their date (the issue form's, by default the conference's day for the minutes and the
-ballot's publication day for a letter), which numbers them in the register of that date's year and freezes them; a
-correction reopens one as its next revision under the same number. Before its first issue or rendering a document
-has no row: its page shows the text as it stands (`stored` creates the row when a file is asked for)."""
+TTr). Their text is built from the ballots (awards/documents.py); the only thing written by hand is who counted the
+votes and who wrote the minutes (the minutes' editor, awards/forms/minutes.py). The leader unit reads the preview and
+issues them with their date (the issue form's, by default the conference's day for the minutes and the ballot's
+publication day for a letter), which numbers them in the register of that date's year and freezes them, with the
+people they name; a correction reopens one as its next revision under the same number. Before its first issue,
+save or rendering a document has no row: its page shows the text as it stands (`stored` creates the row when a
+file is asked for)."""
 
 import datetime
 from typing import Any
@@ -91,7 +93,11 @@ class VoteCountMinutesKind(AwardsKind):
     load_related = ("year__bloc__province", "year__leader", "year__deputy")
     issued_message = gettext_lazy("The vote-count minutes were issued as number %(number)s.")
     preview_title = gettext_lazy("Preview of the minutes as they will be printed")
-    templates = {"page": "awards/documents/minutes.html"}
+    saved_message = gettext_lazy("The vote-counting committee and the secretary are saved.")
+    templates = {"page": "awards/documents/minutes.html", "edit": "awards/documents/minutes_edit.html"}
+    # The editor writes who counted the votes and who wrote the minutes; the rest of the text comes from the ballots.
+    pages = ("page", "edit", "preview", "issue", "new_version", "render")
+    saved_fields = ("counting_people", "updated_by", "updated_at")
 
     def current(self, year: EmulationYear) -> VoteCountMinutes | None:
         """The stored minutes, else the text as it stands once a ballot is published (unsaved), else None."""
@@ -114,8 +120,18 @@ class VoteCountMinutesKind(AwardsKind):
             ]
         return []
 
+    def initial(self, year: EmulationYear) -> VoteCountMinutes:
+        return self.adopt(VoteCountMinutes(year=year), year)
+
     def default_day(self, record: VoteCountMinutes) -> datetime.date:
         return texts.minutes_day(record.year, texts.minutes_ballots(record.year, record))
+
+    def issue_values(self, record: VoteCountMinutes, values: dict[str, Any]) -> dict[str, Any]:
+        """The date, and the people the minutes name (the defaults, if nobody changed them), which the issued
+        minutes keep naming."""
+        stored = super().issue_values(record, values)
+        stored["counting_people"] = texts.counting_people(record.year, record)
+        return stored
 
     def register_year(self, record: VoteCountMinutes) -> int:
         return self.document_day(record).year
@@ -174,7 +190,9 @@ class SubmissionLetterKind(AwardsKind):
     def issue_values(self, record: SubmissionLetter, values: dict[str, Any]) -> dict[str, Any]:
         """The date, and the legal bases in force on it, which the issued letter keeps citing."""
         stored = super().issue_values(record, values)
-        stored["legal_bases"] = legal_bases_for(self.emulation_year(record), stored["dated"])
+        year = self.emulation_year(record)
+        stored["legal_bases"] = legal_bases_for(year, stored["dated"])
+        stored["signer_name"], stored["signer_position"] = texts.letter_signer(year)
         return stored
 
     def register_year(self, record: SubmissionLetter) -> int:

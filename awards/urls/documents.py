@@ -10,6 +10,7 @@ S = Y + "proposals/<int:pk>/submission/"
 
 urlpatterns: list = [
     path(Y + "minutes/", views.minutes, name="minutes"),
+    path(Y + "minutes/edit/", views.minutes_edit, name="minutes-edit"),
     path(Y + "minutes/preview/", views.minutes_preview, name="minutes-preview"),
     path(Y + "minutes/issue/", views.minutes_issue, name="minutes-issue"),
     path(Y + "minutes/new-version/", views.minutes_new_version, name="minutes-new-version"),

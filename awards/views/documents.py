@@ -6,11 +6,12 @@ is core/documents/views.py; the issue card here also asks the document's date (`
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blocs.forms import DateInput
 from blocs.shortcuts import year_or_404
@@ -20,6 +21,7 @@ from core.documents.views import known_format
 from core.permissions import can, ensure_can
 
 from ..documents import minutes_ballots
+from ..forms.minutes import CountingPeopleForm
 from ..models import Proposal
 from ..services.documents import SUBMISSION_LETTER, VOTE_COUNT_MINUTES, store
 
@@ -80,6 +82,8 @@ def _minutes_page(request, emulation_year, record, *, issue_form=None):
         request, VOTE_COUNT_MINUTES, emulation_year, record, issue_form=issue_form, form_class=form_class
     )
     context["ballots"] = minutes_ballots(emulation_year, record) if record is not None else []
+    if record is None:  # nothing to record yet: no editor to open
+        context["urls"] = {use: url for use, url in context["urls"].items() if use != "edit"}
     return render(request, VOTE_COUNT_MINUTES.templates["page"], context)
 
 
@@ -92,9 +96,22 @@ def minutes(request, slug, year):
 
 @xframe_options_sameorigin
 @login_required
+@require_http_methods(["GET", "POST"])
 def minutes_preview(request, slug, year):
-    """The minutes as their PDF will read (the same template), framed on the minutes page."""
-    return documents.preview_view(request, VOTE_COUNT_MINUTES, year_or_404(slug, year))
+    """The minutes as their PDF will read (the same template), framed on the minutes page. POST (the editor's
+    "Update the preview"): with the people being typed, not saved."""
+    return documents.preview_view(request, VOTE_COUNT_MINUTES, year_or_404(slug, year), form_class=CountingPeopleForm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, slug, year):
+    """The minutes' editor: the vote-counting committee and the secretary (the rest comes from the ballots)."""
+    emulation_year = year_or_404(slug, year)
+    ensure_can(request.user, VOTE_COUNT_MINUTES.edit_action, emulation_year)
+    if VOTE_COUNT_MINUTES.current(emulation_year) is None:
+        raise Http404
+    return documents.editor_view(request, VOTE_COUNT_MINUTES, emulation_year, form_class=CountingPeopleForm)
 
 
 @login_required
