@@ -15,6 +15,7 @@ from blocs.roles import facts
 from blocs.selectors import members_in_year
 from blocs.shortcuts import year_or_404
 from core.documents import views as documents
+from core.documents.signing import authority_warnings
 from core.documents.views import known_format
 from core.forms import apply_service_errors
 from core.permissions import can, ensure_can
@@ -138,6 +139,8 @@ def plan_edit(request, slug, year):
                 _apply_plan_errors(form, task_forms, error)
             else:
                 messages.success(request, str(PLAN.saved_message))
+                for warning in authority_warnings(form.instance.signer_authority, form.instance.signer_position):
+                    messages.warning(request, warning)
                 return redirect(PLAN.url("edit", emulation_year))
     context = {
         **documents.editor_context(PLAN, emulation_year, plan, form),

@@ -33,6 +33,7 @@ from core.permissions import can, ensure_can
 from . import lifecycle, registry
 from .render import render_html
 from .services import document_request, document_retry, documents_for, may_edit, visibility, visible_rendering
+from .signing import authority_warnings
 
 FORMATS = {"pdf": "PDF", "docx": "DOCX"}
 # A preview is a whole document page framed by our own pages: it may be framed by 'self', and needs nothing but
@@ -304,6 +305,10 @@ def editor_view(request, kind: lifecycle.IssuedKind, scope, *, form_class, conte
             apply_service_errors(form, error)
         else:
             messages.success(request, str(kind.saved_message))
+            saved = form.instance
+            if hasattr(saved, "signer_authority"):  # the kinds with a signature block of their own
+                for warning in authority_warnings(saved.signer_authority, getattr(saved, "signer_position", "")):
+                    messages.warning(request, warning)
             return redirect(kind.url("edit", scope))
     extra = context(scope, record, form) if context is not None else {}
     return render(request, kind.templates["edit"], {**editor_context(kind, scope, record, form), **extra})
