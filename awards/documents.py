@@ -17,6 +17,7 @@ from django.utils import timezone
 from blocs.enums import DeadlineKind
 from blocs.models import Bloc, CovenantRegistration, Deadline, EmulationYear, Person
 from core.documents import Block, Header, OfficialDocument, Recipient, Signature
+from core.documents.model import BLANK_NUMBER as CORE_BLANK_NUMBER
 
 from .enums import BallotKind, BallotMethod, BallotStatus, CandidateRole, Outcome
 from .models import AwardKind, Ballot, BallotCandidate, BallotVoter, Proposal
@@ -24,7 +25,7 @@ from .selectors import ballots_for_year, denominator_count, legal_bases_for, thr
 
 DOTS = "……………………"
 NBSP = "\u00a0"
-BLANK_NUMBER = NBSP * 6  # the number is written in by hand (see the module's docstring)
+BLANK_NUMBER = CORE_BLANK_NUMBER  # the number is written in by hand (see the module's docstring)
 
 RESULT = {
     Outcome.ELECTED: "Đạt",

@@ -380,7 +380,7 @@ def _header(word, doc: OfficialDocument) -> None:
         first = False
     column = widths[0] / 20
     _rule(left, RULE_ISSUER * column, column, gap=2, after=0)  # .rule { margin-top: 2pt }
-    _para(left, f"Số: {header.number}", size=13, align=CENTER, before=6)  # .number { margin-top: 6pt }
+    _para(left, f"Số: {header.number_shown}", size=13, align=CENTER, before=6)  # .number { margin-top: 6pt }
 
     column = widths[1] / 20
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, align=CENTER, first=True)

@@ -11,6 +11,11 @@ def vietnamese_date(place: str, day: datetime.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+# A number not given yet (a draft), as every document prints it: blank space for the clerk (văn thư), who numbers the
+# document when it is issued; the pages of the app write "…" for it (`IssuedRecord.number_text`).
+BLANK_NUMBER = "\u00a0" * 6
+
+
 @dataclass(frozen=True)
 class Header:
     parent_body: str  # e.g. "UBND TỈNH TUYÊN QUANG" (upper case, not bold)
@@ -21,6 +26,11 @@ class Header:
     issuer_lines: tuple[str, ...] = ()  # further lines of the issuing body, if it has two
     # Mẫu 1.9 (biên bản) has no place-and-date line under the motto: the minutes say when and where in their text.
     dated_line: bool = True
+
+    @property
+    def number_shown(self) -> str:
+        """The number as printed: a draft's "…/KH-KTĐNC" as blank space before the slash (one way for every kind)."""
+        return BLANK_NUMBER + self.number[1:] if self.number.startswith("…") else self.number
 
     @property
     def place_and_date(self) -> str:

@@ -71,3 +71,14 @@ def test_a_biên_bản_header_has_no_place_and_date_line():
     assert "ngày 05 tháng 11 năm 2020" not in text
     _fonts, text = fonts_and_text(render_pdf(document(dated_line=True)))
     assert "Tuyên Quang, ngày 05 tháng 11 năm 2020" in text
+
+
+def test_a_number_not_given_yet_prints_as_blank_space_in_every_kind():
+    from core.documents.model import BLANK_NUMBER
+
+    header = Header("A", "B", "…/KH-KTĐNC", "Tuyên Quang", datetime.date(2020, 1, 1))
+    assert header.number_shown == f"{BLANK_NUMBER}/KH-KTĐNC"
+    assert Header("A", "B", "05/KH-KTĐNC", "Tuyên Quang", datetime.date(2020, 1, 1)).number_shown == "05/KH-KTĐNC"
+    from awards import documents
+
+    assert documents.BLANK_NUMBER == BLANK_NUMBER  # the awards documents leave the same blank
